@@ -1,0 +1,1 @@
+"""Stage builders: each returns a lazy Dagger object and awaits nothing."""

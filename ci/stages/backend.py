@@ -1,0 +1,84 @@
+"""Backend stages: lint, pytest against PostgreSQL, and the migrations check.
+
+The command lists here are the single definition of what each stage runs; the
+host-native test tier imports them, so the pipeline and the tests cannot drift.
+"""
+
+import dagger
+
+from ci.stages.postgres import ALIAS, database_url, postgres_service
+from ci.stages.python import python_base, with_locked_requirements
+
+WORKDIR = "/app"
+REPORTS_DIR = "reports"
+
+LINT_COMMANDS = {
+    "ruff": ["ruff", "check", "."],
+    "ruff-format": ["ruff", "format", "--check", "."],
+    "mypy": ["mypy", "."],
+    "bandit": ["bandit", "-q", "-c", "pyproject.toml", "-r", "."],
+}
+TEST_COMMAND = [
+    "pytest",
+    f"--junitxml={REPORTS_DIR}/junit.xml",
+    "--cov",
+    "--cov-report=term",
+    f"--cov-report=xml:{REPORTS_DIR}/coverage.xml",
+]
+MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", "--dry-run"]
+
+# Settings need a SECRET_KEY; this one is for throwaway test runs only, not a secret.
+TEST_SECRET_KEY = "insecure-key-for-tests-only"  # noqa: S105
+
+
+def test_settings(db_url: str) -> dict[str, str]:
+    """Environment the backend's checks and tests run with."""
+    return {"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET_KEY}
+
+
+def backend_base(backend: dagger.Directory, python_version: str) -> dagger.Container:
+    """Dev dependencies installed from the lock, then test settings, then the source."""
+    container = with_locked_requirements(
+        python_base(python_version), WORKDIR, backend.file("requirements-dev.txt")
+    )
+    for name, value in test_settings(database_url()).items():
+        container = container.with_env_variable(name, value)
+    return container.with_directory(WORKDIR, backend)
+
+
+def backend_env(
+    backend: dagger.Directory, python_version: str, postgres_version: str
+) -> dagger.Container:
+    """The backend stage's container: what `backend_base` has plus PostgreSQL bound as `db`."""
+    return backend_base(backend, python_version).with_service_binding(
+        ALIAS, postgres_service(postgres_version)
+    )
+
+
+def backend_lint(backend: dagger.Directory, python_version: str) -> dict[str, dagger.Container]:
+    """One container per lint command, each ending in that command."""
+    base = backend_base(backend, python_version)
+    return {name: base.with_exec(command) for name, command in LINT_COMMANDS.items()}
+
+
+def backend_tests(
+    backend: dagger.Directory,
+    python_version: str,
+    postgres_version: str,
+    expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
+) -> dagger.Container:
+    """Run pytest with coverage against PostgreSQL; JUnit and coverage XML land in reports/."""
+    return (
+        backend_env(backend, python_version, postgres_version)
+        .with_exec(["mkdir", "-p", REPORTS_DIR])
+        .with_exec(TEST_COMMAND, expect=expect)
+    )
+
+
+def migrations_check(
+    backend: dagger.Directory, python_version: str, postgres_version: str
+) -> dagger.Container:
+    """Fails when the models and the committed migrations disagree."""
+    return backend_env(backend, python_version, postgres_version).with_exec(
+        MIGRATIONS_CHECK_COMMAND
+    )

@@ -1,0 +1,24 @@
+"""Lint of the pipeline's own code (ci/ and tests/) with ruff and mypy."""
+
+import dagger
+
+from ci.stages.python import python_base, with_locked_requirements
+
+WORKDIR = "/src"
+FILES = ["ci", "tests", "pyproject.toml"]
+
+LINT_COMMANDS = {
+    "ruff": ["ruff", "check", "."],
+    "ruff-format": ["ruff", "format", "--check", "."],
+    "mypy": ["mypy"],
+}
+
+
+def pipeline_code_lint(
+    source: dagger.Directory, python_version: str
+) -> dict[str, dagger.Container]:
+    """One container per lint command over ci/ and tests/, dev tools from the root lock."""
+    base = with_locked_requirements(
+        python_base(python_version), WORKDIR, source.file("requirements-dev.txt")
+    ).with_directory(WORKDIR, source.filter(include=FILES))
+    return {name: base.with_exec(command) for name, command in LINT_COMMANDS.items()}

@@ -1,0 +1,35 @@
+"""PostgreSQL as a service container, ready when it accepts TCP connections."""
+
+import dagger
+from dagger import dag
+
+from ci.versions import postgres_image
+
+USER = "printshop"
+DATABASE = "printshop"
+ALIAS = "db"
+
+# pg_isready over TCP: during first-start initialisation the image's temporary
+# server listens on the Unix socket only, so a TCP check cannot pass too early.
+READY_COMMAND = ["pg_isready", "--host=127.0.0.1", f"--username={USER}", f"--dbname={DATABASE}"]
+
+
+def postgres_service(version: str) -> dagger.Service:
+    """A throwaway PostgreSQL with trust auth and a pg_isready health check (no sleeps)."""
+    return (
+        dag.container()
+        .from_(postgres_image(version))
+        .with_env_variable("POSTGRES_USER", USER)
+        .with_env_variable("POSTGRES_DB", DATABASE)
+        .with_env_variable("POSTGRES_HOST_AUTH_METHOD", "trust")
+        .with_exposed_port(5432)
+        .with_docker_healthcheck(
+            READY_COMMAND, interval="1s", timeout="5s", start_period="60s", retries=30
+        )
+        .as_service(use_entrypoint=True)
+    )
+
+
+def database_url(host: str = ALIAS, port: int = 5432) -> str:
+    """The DATABASE_URL of the test database (trust auth: there is no password)."""
+    return f"postgres://{USER}@{host}:{port}/{DATABASE}"

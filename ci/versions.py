@@ -1,0 +1,39 @@
+"""Tool versions the pipeline accepts, and the image references they map to.
+
+Defaults and supported lists follow what the reference app declares: Python
+`requires-python >= 3.11` (Django 5.2 supports up to 3.14) and Node `>= 22.12`.
+Images are tag references, so a registry mirror can serve them.
+"""
+
+from ci.errors import PipelineError
+
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+NODE_VERSIONS = ("22", "24")
+POSTGRES_VERSIONS = ("16", "17", "18")
+
+DEFAULT_PYTHON = "3.13"
+DEFAULT_NODE = "24"
+DEFAULT_POSTGRES = "17"
+
+
+def checked(kind: str, version: str, supported: tuple[str, ...]) -> str:
+    """Return `version` if it is supported, else raise one sentence naming the choices."""
+    if version not in supported:
+        choices = ", ".join(supported)
+        raise PipelineError(f"Unsupported {kind} version {version!r}: use one of {choices}.")
+    return version
+
+
+def python_image(version: str) -> str:
+    """The Python image used for backend and pipeline-code stages."""
+    return f"python:{checked('Python', version, PYTHON_VERSIONS)}-slim"
+
+
+def node_image(version: str) -> str:
+    """The Node.js image used for frontend stages."""
+    return f"node:{checked('Node.js', version, NODE_VERSIONS)}-slim"
+
+
+def postgres_image(version: str) -> str:
+    """The PostgreSQL image run as a service for backend tests."""
+    return f"postgres:{checked('PostgreSQL', version, POSTGRES_VERSIONS)}"

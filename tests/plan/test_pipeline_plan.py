@@ -1,0 +1,75 @@
+"""The public functions compose the stage builders as documented (no engine)."""
+
+import pytest
+
+from ci.errors import PipelineError
+from ci.pipeline import Pipeline
+from ci.stages import backend, frontend, pipeline_code
+from tests.support import plan
+from tests.support.pipeline import make_pipeline
+from tests.support.registration import read, registered
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_test_runs_exactly_the_pull_request_checks() -> None:
+    registration = read(await registered())
+    checks = {n.replace("_", "-") for n, f in registration.functions.items() if f.check}
+    gates = make_pipeline()._gates()
+    assert (
+        set(gates)
+        == checks
+        == {
+            "lint",
+            "backend-test",
+            "frontend-test",
+            "migrations-check",
+        }
+    )
+    for name, stage in gates.items():
+        assert stage.__name__ == name.replace("-", "_")
+
+
+def test_lint_covers_backend_frontend_and_pipeline_commands() -> None:
+    stages = make_pipeline()._lint_stages()
+    expected = {
+        **{f"backend {n}": c for n, c in backend.LINT_COMMANDS.items()},
+        **{f"frontend {n}": c for n, c in frontend.LINT_COMMANDS.items()},
+        **{f"pipeline {n}": c for n, c in pipeline_code.LINT_COMMANDS.items()},
+    }
+    assert {name: plan.execs(c)[-1] for name, c in stages.items()} == expected
+
+
+def test_env_functions_match_their_stages() -> None:
+    p = make_pipeline(python_version="3.12", node_version="22", postgres_version="16")
+    backend_dir = p.source.directory("app/backend")
+    frontend_dir = p.source.directory("app/frontend")
+    assert plan.calls(p.backend_env()) == plan.calls(backend.backend_env(backend_dir, "3.12", "16"))
+    assert plan.calls(p.frontend_env()) == plan.calls(frontend.frontend_env(frontend_dir, "22"))
+    service = plan.named(p.backend_env(), "withServiceBinding")[0].args["service"]
+    assert plan.named(service, "from")[0].args["address"] == "postgres:16"
+
+
+def test_pipeline_lint_sees_only_its_own_code() -> None:
+    p = make_pipeline()
+    container = pipeline_code.pipeline_code_lint(p.source, "3.13")["mypy"]
+    source = plan.named(container, "withDirectory")[0].args["source"]
+    (selection,) = plan.named(source, "filter")
+    assert selection.args["include"] == ["ci", "tests", "pyproject.toml"]
+
+
+@pytest.mark.anyio
+async def test_bad_version_fails_before_any_container_runs() -> None:
+    with pytest.raises(PipelineError, match=r"Unsupported Python version '2\.7'"):
+        # create() validates versions before it touches the source (no engine needed).
+        await Pipeline.create(source=None, python_version="2.7")
+
+
+@pytest.mark.anyio
+async def test_missing_source_is_one_sentence() -> None:
+    with pytest.raises(PipelineError, match="No source directory given"):
+        await Pipeline.create(source=None)

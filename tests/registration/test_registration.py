@@ -1,0 +1,76 @@
+"""The module as `dagger functions` will show it, from the SDK's own registration code."""
+
+import pytest
+
+from ci.layout import SOURCE_IGNORE
+from tests.support.registration import Registration, read, registered
+
+PUBLIC_FUNCTIONS = {
+    "lint",
+    "backend_test",
+    "backend_reports",
+    "frontend_test",
+    "frontend_reports",
+    "migrations_check",
+    "test",
+    "backend_env",
+    "frontend_env",
+}
+CHECKS = {"lint", "backend_test", "frontend_test", "migrations_check"}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def registration() -> Registration:
+    return read(await registered())
+
+
+@pytest.mark.anyio
+async def test_every_public_function_is_registered(registration: Registration) -> None:
+    assert set(registration.functions) == PUBLIC_FUNCTIONS
+
+
+@pytest.mark.anyio
+async def test_every_function_and_argument_is_documented(registration: Registration) -> None:
+    assert registration.module_description
+    assert registration.module_description.startswith("CI/CD of the print shop reference app")
+    assert registration.object_description
+    for fn in [registration.constructor, *registration.functions.values()]:
+        for arg in fn.args.values():
+            assert arg.description, f"{fn.name}: argument {arg.name} has no Doc"
+    for name in PUBLIC_FUNCTIONS:
+        description = registration.functions[name].description
+        assert description, name
+        assert len(description.splitlines()[0]) <= 100, name
+
+
+@pytest.mark.anyio
+async def test_pull_request_gates_are_checks(registration: Registration) -> None:
+    checks = {n for n, f in registration.functions.items() if f.check}
+    assert checks == CHECKS
+    for name in checks:
+        assert not registration.functions[name].args, f"check {name} must take no arguments"
+
+
+@pytest.mark.anyio
+async def test_source_defaults_to_the_repository_with_an_ignore_list(
+    registration: Registration,
+) -> None:
+    source = registration.constructor.args["source"]
+    assert source.default_path == "/"
+    assert source.ignore == SOURCE_IGNORE
+    assert source.optional
+
+
+@pytest.mark.anyio
+async def test_versions_are_optional_arguments_with_defaults(registration: Registration) -> None:
+    args = registration.constructor.args
+    assert {n: a.default for n, a in args.items() if n != "source"} == {
+        "python_version": '"3.13"',
+        "node_version": '"24"',
+        "postgres_version": '"17"',
+    }

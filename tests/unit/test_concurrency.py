@@ -1,0 +1,44 @@
+import anyio
+import pytest
+
+from ci.concurrency import run_stages
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_stages_run_at_the_same_time() -> None:
+    started: list[str] = []
+    both_started = anyio.Event()
+
+    async def stage(name: str) -> str:
+        started.append(name)
+        if len(started) == 2:
+            both_started.set()
+        with anyio.fail_after(5):
+            await both_started.wait()  # deadlocks unless the other stage runs concurrently
+        return f"{name} ok"
+
+    results = await run_stages({"a": lambda: stage("a"), "b": lambda: stage("b")})
+    outcomes = [(r.name, r.passed, r.output) for r in results]
+    assert outcomes == [("a", True, "a ok"), ("b", True, "b ok")]
+
+
+@pytest.mark.anyio
+async def test_a_failure_is_a_result_and_does_not_cancel_the_others() -> None:
+    async def failing() -> str:
+        raise RuntimeError("boom")
+
+    async def slow() -> str:
+        await anyio.sleep(0.05)
+        return "finished"
+
+    results = await run_stages({"fails": failing, "slow": slow})
+    assert [(r.name, r.passed, r.output) for r in results] == [
+        ("fails", False, "boom"),
+        ("slow", True, "finished"),
+    ]
+    assert all(r.seconds >= 0 for r in results)
