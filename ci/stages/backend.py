@@ -26,6 +26,25 @@ TEST_COMMAND = [
     f"--cov-report=xml:{REPORTS_DIR}/coverage.xml",
 ]
 MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", "--dry-run"]
+MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
+DEMO_DATA_COMMAND = ["python", "manage.py", "load_demo_data"]
+HEALTH_PATH = "/api/health/"
+
+
+def serve_command(bind: str = "0.0.0.0:8000") -> list[str]:
+    """Gunicorn serving the app on `bind`, logging requests to stdout."""
+    return ["gunicorn", "printshop.wsgi", f"--bind={bind}", "--workers=2", "--access-logfile=-"]
+
+
+def serve_settings(db_url: str, release: str) -> dict[str, str]:
+    """Environment of a served backend over plain HTTP (e2e stacks and smoke tests)."""
+    return test_settings(db_url) | {
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "*",
+        "RELEASE": release,
+    }
+
 
 # Settings need a SECRET_KEY; this one is for throwaway test runs only, not a secret.
 TEST_SECRET_KEY = "insecure-key-for-tests-only"  # noqa: S105

@@ -19,6 +19,11 @@ LINT_COMMANDS = {
     "tsc": ["npm", "run", "typecheck"],
 }
 TEST_COMMAND = ["npm", "run", "test:coverage"]
+BUILD_COMMAND = ["npm", "run", "build"]
+E2E_COMMANDS = {
+    "quick": ["npm", "run", "e2e:quick"],
+    "full": ["npm", "run", "e2e"],
+}
 
 
 def node_base(version: str) -> dagger.Container:

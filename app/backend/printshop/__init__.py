@@ -1,0 +1,1 @@
+"""Django project package of the print shop web store API."""

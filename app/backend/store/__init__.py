@@ -1,0 +1,1 @@
+"""The print shop store: products, orders and checkout."""

@@ -1,0 +1,139 @@
+"""Real parts on this machine for the host-native tier: PostgreSQL, Node.js, Chromium.
+
+A missing prerequisite skips on a laptop and fails under CI=true, with a message
+saying what to install (tools/dev/setup installs all of it).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.process import REPO, run
+
+BACKEND = REPO / "app" / "backend"
+FRONTEND = REPO / "app" / "frontend"
+CHROMIUM = Path("/usr/bin/chromium")
+MIN_NODE_MAJOR = 22
+
+
+def require(condition: object, missing: str) -> None:
+    """Skip (or fail under CI) with `missing` + how to get it when `condition` is false."""
+    if condition:
+        return
+    message = f"{missing}; run tools/dev/setup to install the host-native prerequisites."
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_for_http(url: str, timeout: float = 60) -> None:
+    """Poll `url` until it answers 200 (a readiness check, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError as exc:
+            last = exc
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer 200 within {timeout}s: {last}")
+
+
+def _postgres_bindir() -> Path | None:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
+    return versions[-1].parent if versions else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server on loopback; yields the app's DATABASE_URL."""
+    bindir = _postgres_bindir()
+    require(bindir, "PostgreSQL server binaries not found (Debian package postgresql)")
+    assert bindir is not None
+    root = Path(tempfile.mkdtemp(prefix="printshop-pg-"))
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(root, "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    data, port = root / "data", free_port()
+    server_options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    run(
+        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        cwd=REPO,
+        env=os.environ,
+    )
+    run(
+        [
+            *as_postgres,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-o",
+            server_options,
+            "-w",
+            "start",
+        ],
+        cwd=REPO,
+        env=os.environ,
+    )
+    try:
+        psql = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+        run([*psql, "-c", "CREATE ROLE printshop LOGIN CREATEDB"], cwd=REPO, env=os.environ)
+        run([*psql, "-c", "CREATE DATABASE printshop OWNER printshop"], cwd=REPO, env=os.environ)
+        yield f"postgres://printshop@127.0.0.1:{port}/printshop"
+    finally:
+        subprocess.run(
+            [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def backend_bin() -> Path:
+    """The backend's virtualenv bin directory (its locked dev dependencies)."""
+    bindir = BACKEND / ".venv" / "bin"
+    require(
+        (bindir / "pytest").exists(), "app/backend/.venv with the backend's dev lock is missing"
+    )
+    return bindir
+
+
+@pytest.fixture(scope="session")
+def node_ready() -> None:
+    """Node.js >= 22 on PATH and the frontend's node_modules installed."""
+    node = shutil.which("node")
+    require(node, "node is not on PATH")
+    assert node is not None
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True)
+    major = int(version.stdout.strip().lstrip("v").split(".")[0])
+    require(major >= MIN_NODE_MAJOR, f"node {version.stdout.strip()} is older than 22")
+    require((FRONTEND / "node_modules").is_dir(), "app/frontend/node_modules is missing")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, which Playwright drives in place of its own download."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} not found (Debian package chromium)")
+    return CHROMIUM

@@ -1,0 +1,70 @@
+"""The quick Playwright suite in Debian's Chromium against the real stack on loopback.
+
+PostgreSQL (migrated, demo data) -> gunicorn -> the production build served by
+`vite preview`, which proxies /api to gunicorn -> Playwright.
+"""
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from ci.stages import backend, frontend
+from tests.native.conftest import BACKEND, FRONTEND, free_port, wait_for_http
+from tests.support.process import environment, run
+
+pytestmark = pytest.mark.native
+
+
+@contextmanager
+def serving(command: list[str], cwd: Path, env: dict[str, str], ready_url: str) -> Iterator[str]:
+    """Run a server until the block ends; yields its log once `ready_url` answers 200."""
+    log_path = cwd / "reports" / f"{command[0]}-server.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            try:
+                wait_for_http(ready_url)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{log_path.read_text()[-3000:]}") from None
+            yield str(log_path)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def backend_url(backend_bin: Path, postgres_url: str) -> Iterator[str]:
+    """The backend, migrated and loaded with demo data, served by gunicorn."""
+    env = environment([backend_bin], **backend.serve_settings(postgres_url, "native-e2e"))
+    run(backend.MIGRATE_COMMAND, cwd=BACKEND, env=env)
+    run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
+    url = f"http://127.0.0.1:{free_port()}"
+    bind = url.removeprefix("http://")
+    with serving(backend.serve_command(bind), BACKEND, env, url + backend.HEALTH_PATH):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def frontend_url(node_ready: None, backend_url: str) -> Iterator[str]:
+    """The production build served by `vite preview`, proxying /api to the backend."""
+    env = environment(API_PROXY_TARGET=backend_url)
+    run(frontend.BUILD_COMMAND, cwd=FRONTEND, env=env)
+    port = free_port()
+    command = ["npm", "run", "preview", "--", f"--port={port}"]
+    url = f"http://127.0.0.1:{port}"
+    with serving(command, FRONTEND, env, url + backend.HEALTH_PATH):
+        yield url
+
+
+def test_quick_suite_passes_in_chromium(frontend_url: str, chromium: Path) -> None:
+    env = environment(
+        CI="true",
+        E2E_BASE_URL=frontend_url,
+        PLAYWRIGHT_CHROMIUM_EXECUTABLE=str(chromium),
+        E2E_VIDEO="off",  # Debian's Chromium comes without Playwright's ffmpeg
+    )
+    run(frontend.E2E_COMMANDS["quick"], cwd=FRONTEND, env=env)

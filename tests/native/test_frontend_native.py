@@ -1,0 +1,29 @@
+"""The frontend stages' own commands, run here with Node.js and the locked node_modules."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ci.stages import frontend
+from tests.native.conftest import FRONTEND
+from tests.support.process import environment, run
+
+pytestmark = pytest.mark.native
+
+
+@pytest.mark.parametrize("name", list(frontend.LINT_COMMANDS))
+def test_lint_command_passes(name: str, node_ready: None) -> None:
+    run(frontend.LINT_COMMANDS[name], cwd=FRONTEND, env=environment(CI="true"))
+
+
+def test_suite_passes_with_coverage_reports(node_ready: None) -> None:
+    run(frontend.TEST_COMMAND, cwd=FRONTEND, env=environment(CI="true"))
+
+    reports = FRONTEND / frontend.REPORTS_DIR
+    suites = ET.parse(reports / "junit.xml").getroot()
+    assert int(suites.get("tests", "0")) > 0
+    assert suites.get("failures") == "0"
+    assert suites.get("errors") == "0"
+    totals = json.loads((reports / "coverage" / "coverage-summary.json").read_text())["total"]
+    assert totals["lines"]["pct"] >= 80
