@@ -3,10 +3,11 @@
 from typing import Annotated
 
 import dagger
-from dagger import DefaultPath, Doc, Ignore, check, field, function, object_type
+from dagger import DefaultPath, Doc, Ignore, field, object_type
 
 from ci import versions
 from ci.concurrency import Stage, run_stages
+from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
 from ci.report import require_passed

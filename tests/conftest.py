@@ -7,4 +7,12 @@ exactly as `dagger` would.
 
 import os
 
+import pytest
+
 os.environ.setdefault("DAGGER_MAIN_OBJECT", "Pipeline")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """Async tests run on asyncio, as the Dagger SDK does."""
+    return "asyncio"

@@ -10,11 +10,6 @@ from tests.support.pipeline import make_pipeline
 from tests.support.registration import read, registered
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_test_runs_exactly_the_pull_request_checks() -> None:
     registration = read(await registered())

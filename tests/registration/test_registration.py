@@ -20,11 +20,6 @@ CHECKS = {"lint", "backend_test", "frontend_test", "migrations_check"}
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def registration() -> Registration:
     return read(await registered())
 

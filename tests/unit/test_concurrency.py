@@ -4,11 +4,6 @@ import pytest
 from ci.concurrency import run_stages
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_stages_run_at_the_same_time() -> None:
     started: list[str] = []

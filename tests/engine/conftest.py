@@ -1,0 +1,39 @@
+"""The engine tier: Pipeline functions called in client mode on a real Dagger engine.
+
+Needs a Dagger CLI and engine: tools/engine/up starts one here and prints the
+environment (_EXPERIMENTAL_DAGGER_RUNNER_HOST, _EXPERIMENTAL_DAGGER_CLI_BIN); on a
+machine with Docker, a `dagger` CLI on PATH starts its own. Without either the tier
+skips, or fails under CI=true.
+"""
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+
+import dagger
+import pytest
+from dagger import dag
+
+from ci.layout import SOURCE_IGNORE
+from ci.pipeline import Pipeline
+from tests.native.conftest import require
+from tests.support.process import REPO
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[None]:
+    """A connection to the engine for one test."""
+    cli = os.environ.get("_EXPERIMENTAL_DAGGER_CLI_BIN") or shutil.which("dagger")
+    require(cli, "no Dagger engine: run tools/engine/up and source the environment it prints")
+    async with dagger.connection():
+        yield
+
+
+def repository() -> dagger.Directory:
+    """This checkout, minus what the module's --source ignores."""
+    return dag.host().directory(str(REPO), exclude=SOURCE_IGNORE)
+
+
+async def pipeline(source: dagger.Directory | None = None) -> Pipeline:
+    """The Pipeline as `dagger call` constructs it, on `source` or this checkout."""
+    return await Pipeline.create(source=source or repository())

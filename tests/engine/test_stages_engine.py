@@ -1,0 +1,50 @@
+"""Every pull-request gate, run for real on the engine against this repository."""
+
+import pytest
+
+from tests.engine.conftest import pipeline
+
+pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+
+
+async def test_test_runs_every_gate_and_passes(engine: None) -> None:
+    summary = await (await pipeline()).test()
+    lines = summary.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["PASS", "lint"],
+        ["PASS", "backend-test"],
+        ["PASS", "frontend-test"],
+        ["PASS", "migrations-check"],
+    ]
+
+
+async def test_lint_reports_every_tool(engine: None) -> None:
+    summary = await (await pipeline()).lint()
+    assert "PASS  backend mypy" in summary
+    assert "PASS  frontend eslint" in summary
+    assert "PASS  pipeline ruff" in summary
+    assert "FAIL" not in summary
+
+
+async def test_backend_test_runs_pytest_against_postgres(engine: None) -> None:
+    output = await (await pipeline()).backend_test()
+    assert "test_concurrent" in output or " passed" in output
+    assert "Required test coverage of 85% reached" in output
+
+
+async def test_frontend_test_runs_vitest_with_coverage(engine: None) -> None:
+    output = await (await pipeline()).frontend_test()
+    assert "Test Files" in output
+    assert "Coverage" in output or "% Stmts" in output
+
+
+async def test_migrations_check_passes(engine: None) -> None:
+    output = await (await pipeline()).migrations_check()
+    assert "No changes detected" in output
+
+
+async def test_backend_reports_hold_junit_coverage_and_exit_code(engine: None) -> None:
+    reports = await (await pipeline()).backend_reports()
+    assert set(await reports.entries()) >= {"junit.xml", "coverage.xml", "exit-code"}
+    assert (await reports.file("exit-code").contents()).strip() == "0"
+    assert "<testsuite" in await reports.file("junit.xml").contents()
