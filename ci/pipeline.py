@@ -1,18 +1,23 @@
 """The public API of the pipeline: every function `dagger call` shows."""
 
+import secrets
+import uuid
 from typing import Annotated
 
 import dagger
-from dagger import DefaultPath, Doc, Ignore, field, object_type
+from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
-from ci import versions
+from ci import environments, versions
+from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
-from ci.report import require_passed
-from ci.stages import backend, frontend
+from ci.report import command_error, failure_text, require_passed
+from ci.stages import backend, database, e2e, frontend
 from ci.stages.pipeline_code import pipeline_code_lint
+
+SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
 
 
 @object_type
@@ -28,7 +33,7 @@ class Pipeline:
     node_version: Annotated[str, Doc("Node.js version of frontend stages")] = field(
         default=versions.DEFAULT_NODE
     )
-    postgres_version: Annotated[str, Doc("PostgreSQL version of the test database")] = field(
+    postgres_version: Annotated[str, Doc("PostgreSQL version of databases and pg_dump")] = field(
         default=versions.DEFAULT_POSTGRES
     )
 
@@ -88,6 +93,19 @@ class Pipeline:
             for name, container in containers.items()
         }
 
+    def _matrix_stages(self, pythons: list[str], nodes: list[str]) -> dict[str, dagger.Container]:
+        """One backend suite per Python version, one frontend suite per Node.js version.
+
+        Unsupported versions fail here, before anything runs (see ci.versions).
+        """
+        stages = {
+            f"backend python {v}": backend.backend_tests(self._backend, v, self.postgres_version)
+            for v in pythons
+        }
+        for v in nodes:
+            stages[f"frontend node {v}"] = frontend.frontend_tests(self._frontend, v)
+        return stages
+
     def _gates(self) -> dict[str, Stage]:
         """The pull-request gates `test` runs together, by the name of their function."""
         return {
@@ -95,6 +113,8 @@ class Pipeline:
             "backend-test": self.backend_test,
             "frontend-test": self.frontend_test,
             "migrations-check": self.migrations_check,
+            "migrations-roundtrip": self.migrations_roundtrip,
+            "e2e": self.e2e,
         }
 
     @function
@@ -144,9 +164,88 @@ class Pipeline:
         return await _single("migrations-check", container)
 
     @function
+    @check
+    async def migrations_roundtrip(self) -> str:
+        """Apply every migration to an empty database, reverse them all, apply them again."""
+        container = database.migrations_roundtrip(
+            self._backend, self.python_version, self.postgres_version
+        )
+        return await _single("migrations-roundtrip", container)
+
+    @function
+    @check
+    async def e2e(self, suite: SuiteArg = Suite.QUICK) -> str:
+        """Run the Playwright specs against the whole app as services: db, backend, frontend."""
+        run = e2e.e2e_run(self.e2e_env(), suite.value)
+        return await _single(f"e2e {suite.value}", run)
+
+    @function
+    async def e2e_reports(self, suite: SuiteArg = Suite.QUICK) -> dagger.Directory:
+        """Playwright HTML report, JUnit, traces, screenshots and videos, also after a red run."""
+        run = e2e.e2e_run(self.e2e_env(), suite.value, dagger.ReturnType.ANY)
+        return await _with_exit_code(run, e2e.e2e_reports(run))
+
+    @function
     async def test(self) -> str:
         """Run every pull-request gate concurrently and report each; fails if any fails."""
         return require_passed("test", await run_stages(self._gates()))
+
+    @function
+    async def test_matrix(
+        self,
+        python_versions: Annotated[
+            list[str] | None, Doc("Python versions of the backend suite (default: all supported)")
+        ] = None,
+        node_versions: Annotated[
+            list[str] | None, Doc("Node.js versions of the frontend suite (default: all supported)")
+        ] = None,
+    ) -> str:
+        """Run the backend suite on several Python versions and the frontend's on several Nodes."""
+        pythons = python_versions or list(versions.PYTHON_VERSIONS)
+        nodes = node_versions or list(versions.NODE_VERSIONS)
+        stages = {name: c.stdout for name, c in self._matrix_stages(pythons, nodes).items()}
+        return require_passed("test-matrix", await run_stages(stages))
+
+    @function(cache="never")
+    async def migrate(
+        self,
+        env: Annotated[Environment, Doc("The environment whose database to migrate")],
+        database_url: Annotated[
+            dagger.Secret, Doc("That database's URL, e.g. env://DATABASE_URL (a secret)")
+        ],
+        dry_run: Annotated[bool, Doc("Print the migration plan and stop")] = False,
+    ) -> dagger.Directory:
+        """Migrate an environment's database: plan first, production backed up (pg_dump) first.
+
+        Returns plan.txt, migrate.txt and, for production, backup.dump: save them with
+        `dagger call -o <dir> migrate ...`.
+        """
+        policy = environments.policy(env.value)
+        run_id = uuid.uuid4().hex  # every run really runs: no layer of it is reused
+        throwaway_key = dag.set_secret(f"migrate-key-{run_id}", secrets.token_urlsafe(50))
+        runner = database.migration_runner(
+            self._backend, self.python_version, database_url, throwaway_key, run_id
+        )
+        plan = await _stdout(
+            runner.with_exec(database.PLAN_COMMAND), f"{policy.name} migration plan"
+        )
+        print(f"Migration plan for {policy.name}:\n{plan}")
+        results = dag.directory().with_new_file("plan.txt", plan)
+        if dry_run:
+            return results
+        if policy.backup_before_migrate:
+            dump = database.backup(database_url, self.postgres_version, run_id)
+            try:
+                await dump.size()
+            except dagger.ExecError as exc:
+                raise PipelineError(
+                    f"The {policy.name} backup failed, so nothing was migrated: {failure_text(exc)}"
+                ) from None
+            results = results.with_file("backup.dump", dump)
+        migrated = await _stdout(
+            runner.with_exec(backend.MIGRATE_COMMAND), f"{policy.name} migration"
+        )
+        return results.with_new_file("migrate.txt", migrated)
 
     @function
     def backend_env(self) -> dagger.Container:
@@ -158,6 +257,18 @@ class Pipeline:
         """The frontend stage's container with dependencies installed: chain `terminal`."""
         return frontend.frontend_env(self._frontend, self.node_version)
 
+    @function
+    def e2e_env(self) -> dagger.Container:
+        """The Playwright container with the whole app bound as frontend: chain `terminal`."""
+        stack = e2e.app_stack(
+            self._backend,
+            self._frontend,
+            self.python_version,
+            self.node_version,
+            self.postgres_version,
+        )
+        return e2e.e2e_env(self._frontend, stack)
+
 
 async def _single(name: str, container: dagger.Container) -> str:
     """Run one stage; return its output, or raise its failure as one clear error."""
@@ -166,7 +277,22 @@ async def _single(name: str, container: dagger.Container) -> str:
     return result.output
 
 
+async def _stdout(container: dagger.Container, what: str) -> str:
+    """The output of the last command; a failure is one sentence (a Django CommandError's)."""
+    try:
+        return await container.stdout()
+    except dagger.ExecError as exc:
+        reason = command_error(exc.stderr)
+        raise PipelineError(reason or f"The {what} failed: {failure_text(exc)}") from None
+
+
 async def _reports(container: dagger.Container, reports_dir: str) -> dagger.Directory:
-    """The reports a stage wrote, with the exit code of its command beside them."""
-    exit_code = await container.exit_code()
-    return container.directory(reports_dir).with_new_file("exit-code", f"{exit_code}\n")
+    """The reports a stage wrote in `reports_dir`, with its exit code beside them."""
+    return await _with_exit_code(container, container.directory(reports_dir))
+
+
+async def _with_exit_code(
+    container: dagger.Container, reports: dagger.Directory
+) -> dagger.Directory:
+    """`reports` plus an exit-code file holding how `container`'s last command ended."""
+    return reports.with_new_file("exit-code", f"{await container.exit_code()}\n")

@@ -44,6 +44,15 @@ def failure_text(exc: BaseException) -> str:
     return "\n".join(parts)
 
 
+def command_error(stderr: str) -> str | None:
+    """The message of a failed Django management command (its `CommandError: ...` line)."""
+    prefix = "CommandError: "
+    for line in reversed(stderr.splitlines()):
+        if line.startswith(prefix):
+            return line.removeprefix(prefix).strip()
+    return None
+
+
 def summary(results: list[StageResult]) -> str:
     """One line per stage: PASS/FAIL, name, seconds."""
     width = max((len(r.name) for r in results), default=0)

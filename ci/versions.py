@@ -15,6 +15,11 @@ DEFAULT_PYTHON = "3.13"
 DEFAULT_NODE = "24"
 DEFAULT_POSTGRES = "17"
 
+# The Playwright image must match @playwright/test in app/frontend/package.json.
+PLAYWRIGHT = "1.65.1"
+# The web server of the frontend image (and of the e2e stack).
+NGINX = "1.29"
+
 
 def checked(kind: str, version: str, supported: tuple[str, ...]) -> str:
     """Return `version` if it is supported, else raise one sentence naming the choices."""
@@ -37,3 +42,13 @@ def node_image(version: str) -> str:
 def postgres_image(version: str) -> str:
     """The PostgreSQL image run as a service for backend tests."""
     return f"postgres:{checked('PostgreSQL', version, POSTGRES_VERSIONS)}"
+
+
+def playwright_image(version: str = PLAYWRIGHT) -> str:
+    """The official Playwright image, whose browsers match @playwright/test `version`."""
+    return f"mcr.microsoft.com/playwright:v{version}-noble"
+
+
+def nginx_image(version: str = NGINX) -> str:
+    """The nginx image that serves the frontend's production build."""
+    return f"nginx:{version}"

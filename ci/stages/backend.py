@@ -4,13 +4,17 @@ The command lists here are the single definition of what each stage runs; the
 host-native test tier imports them, so the pipeline and the tests cannot drift.
 """
 
+import shlex
+
 import dagger
 
+from ci.stages.common import with_env
 from ci.stages.postgres import ALIAS, database_url, postgres_service
 from ci.stages.python import python_base, with_locked_requirements
 
 WORKDIR = "/app"
 REPORTS_DIR = "reports"
+SERVER_PORT = 8000
 
 LINT_COMMANDS = {
     "ruff": ["ruff", "check", "."],
@@ -29,6 +33,11 @@ MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", 
 MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
 DEMO_DATA_COMMAND = ["python", "manage.py", "load_demo_data"]
 HEALTH_PATH = "/api/health/"
+# The python images have no curl: the health check asks with the standard library.
+HEALTHCHECK_SCRIPT = (
+    "import urllib.request; "
+    f"urllib.request.urlopen('http://127.0.0.1:{SERVER_PORT}{HEALTH_PATH}', timeout=4)"
+)
 
 
 def serve_command(bind: str = "0.0.0.0:8000") -> list[str]:
@@ -60,9 +69,46 @@ def backend_base(backend: dagger.Directory, python_version: str) -> dagger.Conta
     container = with_locked_requirements(
         python_base(python_version), WORKDIR, backend.file("requirements-dev.txt")
     )
-    for name, value in test_settings(database_url()).items():
-        container = container.with_env_variable(name, value)
-    return container.with_directory(WORKDIR, backend)
+    return with_env(container, test_settings(database_url())).with_directory(WORKDIR, backend)
+
+
+def backend_runtime(backend: dagger.Directory, python_version: str) -> dagger.Container:
+    """The runtime dependencies only (requirements.txt), then the source: what the app serves."""
+    return with_locked_requirements(
+        python_base(python_version), WORKDIR, backend.file("requirements.txt")
+    ).with_directory(WORKDIR, backend)
+
+
+def backend_server(
+    backend: dagger.Directory, python_version: str, postgres_version: str, release: str
+) -> dagger.Service:
+    """The backend served by gunicorn on port 8000 over a fresh, migrated PostgreSQL.
+
+    Migrations and demo data load when the service starts, against the database
+    it is bound to; it is ready when /api/health/ answers 200.
+    """
+    start = " && ".join(
+        [
+            shlex.join(MIGRATE_COMMAND),
+            shlex.join(DEMO_DATA_COMMAND),
+            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}")),
+        ]
+    )
+    container = with_env(
+        backend_runtime(backend, python_version), serve_settings(database_url(), release)
+    )
+    return (
+        container.with_service_binding(ALIAS, postgres_service(postgres_version))
+        .with_exposed_port(SERVER_PORT)
+        .with_docker_healthcheck(
+            ["python", "-c", HEALTHCHECK_SCRIPT],
+            interval="1s",
+            timeout="5s",
+            start_period="120s",
+            retries=60,
+        )
+        .as_service(args=["sh", "-c", start])
+    )
 
 
 def backend_env(

@@ -7,9 +7,10 @@ host-native test tier imports them.
 import dagger
 from dagger import dag
 
-from ci.versions import node_image
+from ci.versions import nginx_image, node_image
 
 WORKDIR = "/app"
+SERVER_PORT = 8080
 NPM_CACHE = "/root/.npm"
 REPORTS_DIR = "reports"
 
@@ -37,20 +38,24 @@ def node_base(version: str) -> dagger.Container:
     )
 
 
-def frontend_env(frontend: dagger.Directory, node_version: str) -> dagger.Container:
+def with_frontend(container: dagger.Container, frontend: dagger.Directory) -> dagger.Container:
     """`npm ci` from package.json and the lock alone, then the source on top.
 
     Only the two manifest files are copied before the install, so editing source
     keeps the install layer cached.
     """
     return (
-        node_base(node_version)
-        .with_workdir(WORKDIR)
+        container.with_workdir(WORKDIR)
         .with_file(f"{WORKDIR}/package.json", frontend.file("package.json"))
         .with_file(f"{WORKDIR}/package-lock.json", frontend.file("package-lock.json"))
         .with_exec(INSTALL_COMMAND)
         .with_directory(WORKDIR, frontend)
     )
+
+
+def frontend_env(frontend: dagger.Directory, node_version: str) -> dagger.Container:
+    """The frontend stages' container: Node.js, dependencies installed, source at /app."""
+    return with_frontend(node_base(node_version), frontend)
 
 
 def frontend_lint(frontend: dagger.Directory, node_version: str) -> dict[str, dagger.Container]:
@@ -69,4 +74,42 @@ def frontend_tests(
         frontend_env(frontend, node_version)
         .with_exec(["mkdir", "-p", REPORTS_DIR])
         .with_exec(TEST_COMMAND, expect=expect)
+    )
+
+
+def frontend_build(frontend: dagger.Directory, node_version: str) -> dagger.Directory:
+    """The production build (dist/)."""
+    return (
+        frontend_env(frontend, node_version).with_exec(BUILD_COMMAND).directory(f"{WORKDIR}/dist")
+    )
+
+
+def frontend_server(
+    frontend: dagger.Directory, build: dagger.Directory, backend: dagger.Service, backend_at: str
+) -> dagger.Service:
+    """The build served by nginx, /api proxied to `backend` bound at `backend_at` (host:port).
+
+    Ready when /api/health/ answers through the proxy, so the whole chain is up.
+    """
+    alias = backend_at.split(":")[0]
+    health = f"http://127.0.0.1:{SERVER_PORT}/api/health/"
+    return (
+        dag.container()
+        .from_(nginx_image())
+        .with_directory("/usr/share/nginx/html", build)
+        .with_file(
+            "/etc/nginx/templates/default.conf.template",
+            frontend.file("nginx/default.conf.template"),
+        )
+        .with_env_variable("BACKEND_URL", f"http://{backend_at}")
+        .with_service_binding(alias, backend)
+        .with_exposed_port(SERVER_PORT)
+        .with_docker_healthcheck(
+            ["curl", "--fail", "--silent", "--output", "/dev/null", health],
+            interval="1s",
+            timeout="5s",
+            start_period="60s",
+            retries=30,
+        )
+        .as_service(use_entrypoint=True)
     )

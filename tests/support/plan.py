@@ -37,7 +37,7 @@ def named(obj: object, name: str) -> list[Call]:
     return [c for c in calls(obj) if c.name == name]
 
 
-def position(obj: object, name: str, **match: Any) -> int:
+def position(obj: object, name: str, /, **match: Any) -> int:
     """Index of the first call named `name` whose arguments include `match`."""
     for index, call in enumerate(calls(obj)):
         if call.name == name and all(call.args.get(k) == v for k, v in match.items()):
@@ -53,6 +53,24 @@ def execs(obj: object) -> list[list[str]]:
 def env(obj: object) -> dict[str, str]:
     """Environment variables set on a container with withEnvVariable."""
     return {c.args["name"]: c.args["value"] for c in named(obj, "withEnvVariable")}
+
+
+def walk(obj: object) -> Iterator[Call]:
+    """Every call in the plan, nested objects' calls included (depth first)."""
+    for call in calls(obj):
+        yield call
+        for value in call.args.values():
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if is_sdk_object(item):
+                    yield from walk(item)
+
+
+def bound(obj: object, alias: str) -> object:
+    """The service bound under `alias` on `obj` (a Container or a Service's container)."""
+    for call in walk(obj):
+        if call.name == "withServiceBinding" and call.args["alias"] == alias:
+            return call.args["service"]
+    raise AssertionError(f"nothing bound as {alias!r} in plan:\n{render(obj)}")
 
 
 def values(obj: object, *, skip: tuple[type, ...] = (dagger.Secret,)) -> Iterator[Any]:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 import pytest
 
 from ci.errors import PipelineError
-from ci.report import StageResult, failure_text, require_passed, summary, tail
+from ci.report import StageResult, command_error, failure_text, require_passed, summary, tail
 
 
 @dataclass
@@ -64,3 +64,11 @@ def test_require_passed_raises_with_every_failure_and_the_summary() -> None:
     assert "PASS  backend-test" in message
     assert "=== lint ===\nE501 line too long" in message
     assert "=== frontend-test ===\n1 test failed" in message
+
+
+def test_command_error_is_the_django_message_line() -> None:
+    stderr = (
+        "Traceback...\nCommandError: Cannot reach the database at db:5432 (database x): refused.\n"
+    )
+    assert command_error(stderr) == "Cannot reach the database at db:5432 (database x): refused."
+    assert command_error("some other failure") is None

@@ -1,0 +1,12 @@
+"""Helpers every stage uses."""
+
+from collections.abc import Mapping
+
+import dagger
+
+
+def with_env(container: dagger.Container, variables: Mapping[str, str]) -> dagger.Container:
+    """`container` with every (non-secret) variable of `variables` set."""
+    for name, value in variables.items():
+        container = container.with_env_variable(name, value)
+    return container
