@@ -63,11 +63,18 @@ def _postgres_bindir() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL server on loopback; yields the app's DATABASE_URL."""
+def postgres_bin() -> Path:
+    """The directory of PostgreSQL's server and client programs (initdb, pg_dump, ...)."""
     bindir = _postgres_bindir()
     require(bindir, "PostgreSQL server binaries not found (Debian package postgresql)")
     assert bindir is not None
+    return bindir
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_bin: Path) -> Iterator[str]:
+    """A throwaway PostgreSQL server on loopback; yields the app's DATABASE_URL."""
+    bindir = postgres_bin
     root = Path(tempfile.mkdtemp(prefix="printshop-pg-"))
     as_postgres: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
@@ -137,3 +144,14 @@ def chromium() -> Path:
     """Debian's Chromium, which Playwright drives in place of its own download."""
     require(CHROMIUM.exists(), f"{CHROMIUM} not found (Debian package chromium)")
     return CHROMIUM
+
+
+@pytest.fixture
+def fresh_database(postgres_bin: Path, postgres_url: str, request: pytest.FixtureRequest) -> str:
+    """An empty database of its own on the test server, named after the test."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
+    server = postgres_url.rsplit("/", 1)[0]
+    psql = [str(postgres_bin / "psql"), f"{server}/printshop", "-v", "ON_ERROR_STOP=1"]
+    run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}"'], cwd=REPO, env=os.environ)
+    run([*psql, "-c", f'CREATE DATABASE "{name}"'], cwd=REPO, env=os.environ)
+    return f"{server}/{name}"

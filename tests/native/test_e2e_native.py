@@ -1,4 +1,4 @@
-"""The quick Playwright suite in Debian's Chromium against the real stack on loopback.
+"""The Playwright suites (quick and full) in Debian's Chromium against the real stack on loopback.
 
 PostgreSQL (migrated, demo data) -> gunicorn -> the production build served by
 `vite preview`, which proxies /api to gunicorn -> Playwright.
@@ -60,11 +60,12 @@ def frontend_url(node_ready: None, backend_url: str) -> Iterator[str]:
         yield url
 
 
-def test_quick_suite_passes_in_chromium(frontend_url: str, chromium: Path) -> None:
+@pytest.mark.parametrize("suite", list(frontend.E2E_COMMANDS))
+def test_suite_passes_in_chromium(suite: str, frontend_url: str, chromium: Path) -> None:
     env = environment(
         CI="true",
         E2E_BASE_URL=frontend_url,
         PLAYWRIGHT_CHROMIUM_EXECUTABLE=str(chromium),
         E2E_VIDEO="off",  # Debian's Chromium comes without Playwright's ffmpeg
     )
-    run(frontend.E2E_COMMANDS["quick"], cwd=FRONTEND, env=env)
+    run(frontend.E2E_COMMANDS[suite], cwd=FRONTEND, env=env)

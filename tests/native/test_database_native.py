@@ -1,0 +1,67 @@
+"""The database stages' commands against a real PostgreSQL server on loopback."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ci.stages import backend, database
+from tests.native.conftest import BACKEND, free_port
+from tests.support.process import environment, run
+
+pytestmark = pytest.mark.native
+
+
+def settings(bin_dirs: list[Path], url: str) -> dict[str, str]:
+    return environment(bin_dirs, **backend.test_settings(url))
+
+
+def test_plan_backup_migrate_on_an_empty_database(
+    backend_bin: Path, postgres_bin: Path, fresh_database: str, tmp_path: Path
+) -> None:
+    env = settings([backend_bin, postgres_bin], fresh_database)
+    assert "Database reachable at" in run(database.CHECK_COMMAND, cwd=BACKEND, env=env).stdout
+    plan = run(database.PLAN_COMMAND, cwd=BACKEND, env=env).stdout
+    assert "store.0001_initial" in plan
+
+    backup_path = Path(database.BACKUP_PATH)
+    script = database.BACKUP_COMMAND[-1].replace(str(backup_path), str(tmp_path / "backup.dump"))
+    run(["sh", "-c", script], cwd=BACKEND, env=env)
+    assert (tmp_path / "backup.dump").read_bytes()[:5] == b"PGDMP"
+
+    run(backend.MIGRATE_COMMAND, cwd=BACKEND, env=env)
+    after = run(database.PLAN_COMMAND, cwd=BACKEND, env=env).stdout
+    assert "No planned migration operations." in after
+
+
+def test_backup_of_a_migrated_database_restores(
+    backend_bin: Path, postgres_bin: Path, fresh_database: str, tmp_path: Path
+) -> None:
+    env = settings([backend_bin, postgres_bin], fresh_database)
+    run(backend.MIGRATE_COMMAND, cwd=BACKEND, env=env)
+    run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
+    dump = tmp_path / "backup.dump"
+    script = database.BACKUP_COMMAND[-1].replace(database.BACKUP_PATH, str(dump))
+    run(["sh", "-c", script], cwd=BACKEND, env=env)
+    listing = run([str(postgres_bin / "pg_restore"), "--list", str(dump)], cwd=BACKEND, env=env)
+    assert "TABLE DATA public store_product" in listing.stdout
+
+
+def test_unreachable_database_is_one_sentence_naming_the_host(backend_bin: Path) -> None:
+    port = free_port()
+    env = settings([backend_bin], f"postgres://app@127.0.0.1:{port}/shop")
+    done = subprocess.run(
+        database.CHECK_COMMAND, cwd=BACKEND, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 3
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"CommandError: Cannot reach the database at 127.0.0.1:{port}")
+    assert "Traceback" not in done.stderr
+
+
+def test_every_migration_applies_reverses_and_reapplies(
+    backend_bin: Path, fresh_database: str
+) -> None:
+    env = settings([backend_bin], fresh_database)
+    for command in database.ROUNDTRIP_COMMANDS:
+        run(command, cwd=BACKEND, env=env)
