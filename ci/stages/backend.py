@@ -8,7 +8,7 @@ import shlex
 
 import dagger
 
-from ci.stages.common import with_env
+from ci.stages.common import each_command, with_env
 from ci.stages.postgres import ALIAS, database_url, postgres_service
 from ci.stages.python import python_base, with_locked_requirements
 
@@ -122,8 +122,7 @@ def backend_env(
 
 def backend_lint(backend: dagger.Directory, python_version: str) -> dict[str, dagger.Container]:
     """One container per lint command, each ending in that command."""
-    base = backend_base(backend, python_version)
-    return {name: base.with_exec(command) for name, command in LINT_COMMANDS.items()}
+    return each_command(backend_base(backend, python_version), LINT_COMMANDS)
 
 
 def backend_tests(

@@ -7,6 +7,7 @@ host-native test tier imports them.
 import dagger
 from dagger import dag
 
+from ci.stages.common import each_command
 from ci.versions import nginx_image, node_image
 
 WORKDIR = "/app"
@@ -60,8 +61,7 @@ def frontend_env(frontend: dagger.Directory, node_version: str) -> dagger.Contai
 
 def frontend_lint(frontend: dagger.Directory, node_version: str) -> dict[str, dagger.Container]:
     """One container per lint command, each ending in that command."""
-    base = frontend_env(frontend, node_version)
-    return {name: base.with_exec(command) for name, command in LINT_COMMANDS.items()}
+    return each_command(frontend_env(frontend, node_version), LINT_COMMANDS)
 
 
 def frontend_tests(

@@ -2,6 +2,7 @@
 
 import dagger
 
+from ci.stages.common import each_command
 from ci.stages.python import python_base, with_locked_requirements
 
 WORKDIR = "/src"
@@ -21,4 +22,4 @@ def pipeline_code_lint(
     base = with_locked_requirements(
         python_base(python_version), WORKDIR, source.file("requirements-dev.txt")
     ).with_directory(WORKDIR, source.filter(include=FILES))
-    return {name: base.with_exec(command) for name, command in LINT_COMMANDS.items()}
+    return each_command(base, LINT_COMMANDS)
