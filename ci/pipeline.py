@@ -40,12 +40,14 @@ class Pipeline:
     @classmethod
     async def create(
         cls,
+        # No Python default: DefaultPath is the default (a `None` default would register
+        # a second one, which engines before v0.21.11 reject).
         source: Annotated[
-            dagger.Directory | None,
+            dagger.Directory,
             Doc("The repository to run on (defaults to this checkout)"),
             DefaultPath("/"),
             Ignore(SOURCE_IGNORE),
-        ] = None,
+        ],
         python_version: Annotated[
             str, Doc(f"Python version, one of {', '.join(versions.PYTHON_VERSIONS)}")
         ] = versions.DEFAULT_PYTHON,
@@ -60,8 +62,6 @@ class Pipeline:
         versions.checked("Python", python_version, versions.PYTHON_VERSIONS)
         versions.checked("Node.js", node_version, versions.NODE_VERSIONS)
         versions.checked("PostgreSQL", postgres_version, versions.POSTGRES_VERSIONS)
-        if source is None:
-            raise PipelineError("No source directory given: pass --source=<repository root>.")
         missing = [path for path in APP_MARKERS if not await source.exists(path)]
         check_app_present(missing)
         # mypy does not see the SDK's dataclass_transform on object_type, hence the ignore.

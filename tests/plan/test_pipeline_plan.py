@@ -1,6 +1,7 @@
 """The public functions compose the stage builders as documented (no engine)."""
 
 import pytest
+from dagger import dag
 
 from ci.errors import PipelineError
 from ci.pipeline import Pipeline
@@ -60,10 +61,4 @@ def test_pipeline_lint_sees_only_its_own_code() -> None:
 async def test_bad_version_fails_before_any_container_runs() -> None:
     with pytest.raises(PipelineError, match=r"Unsupported Python version '2\.7'"):
         # create() validates versions before it touches the source (no engine needed).
-        await Pipeline.create(source=None, python_version="2.7")
-
-
-@pytest.mark.anyio
-async def test_missing_source_is_one_sentence() -> None:
-    with pytest.raises(PipelineError, match="No source directory given"):
-        await Pipeline.create(source=None)
+        await Pipeline.create(dag.host().directory("."), python_version="2.7")

@@ -72,7 +72,7 @@ async def test_source_defaults_to_the_repository_with_an_ignore_list(
     source = registration.constructor.args["source"]
     assert source.default_path == "/"
     assert source.ignore == SOURCE_IGNORE
-    assert source.optional
+    assert source.default is None  # one default only: the path
 
 
 @pytest.mark.anyio
