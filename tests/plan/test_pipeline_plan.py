@@ -54,7 +54,7 @@ def test_pipeline_lint_sees_only_its_own_code() -> None:
     container = pipeline_code.pipeline_code_lint(p.source, "3.13")["mypy"]
     source = plan.named(container, "withDirectory")[0].args["source"]
     (selection,) = plan.named(source, "filter")
-    assert selection.args["include"] == ["ci", "tests", "pyproject.toml"]
+    assert selection.args["include"] == ["ci", "tests", "tools", "pyproject.toml"]
 
 
 @pytest.mark.anyio
