@@ -1,0 +1,60 @@
+# Shared settings and helpers for tools/engine scripts. Source it; do not run it.
+# Directories (all outside the repository, on this machine):
+#   CACHE_DIR  builds and image layouts, kept across up/down (delete to rebuild)
+#   STATE_DIR  engine state and registry storage, kept across up/down
+#   RUN_DIR    sockets, PID files, the client env file; cleared by down
+#   LOG_DIR    one log per step
+ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions
+. "$ENGINE_TOOLS_DIR/versions"
+
+: "${CACHE_DIR:=/var/cache/pipeline-engine}"
+: "${STATE_DIR:=/var/lib/pipeline-engine}"
+: "${RUN_DIR:=/run/pipeline-engine}"
+: "${LOG_DIR:=$CACHE_DIR/logs}"
+: "${REGISTRY_ADDR:=127.0.0.1:5000}"
+: "${GO:=$(command -v go || echo /usr/local/go/bin/go)}"
+
+DAGGER_BIN_DIR="$CACHE_DIR/dagger-$DAGGER_VERSION/bin"
+RUNC_BIN="$CACHE_DIR/runc-$RUNC_VERSION/runc"
+CNI_BIN_DIR="$CACHE_DIR/cni-$CNI_VERSION/bin"
+ENGINE_SOCK="$RUN_DIR/engine.sock"
+ENV_FILE="$RUN_DIR/env"
+
+mkdir -p "$CACHE_DIR" "$STATE_DIR" "$RUN_DIR" "$LOG_DIR"
+
+log() { printf '[engine %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  log "ERROR: $*"
+  if [ -n "${CURRENT_LOG:-}" ] && [ -f "$CURRENT_LOG" ]; then
+    log "last 30 lines of $CURRENT_LOG:"; tail -n 30 "$CURRENT_LOG" >&2
+  fi
+  exit 1
+}
+
+# CURRENT_LOG names the log of the step that runs now; on_error shows its tail.
+CURRENT_LOG=""
+on_error() {
+  local rc=$? line=${1:-?}
+  trap - ERR
+  log "FAILED (exit $rc) in $(basename "${BASH_SOURCE[1]:-?}") line $line: $BASH_COMMAND"
+  [ -z "${CURRENT_STEP:-}" ] || log "step: $CURRENT_STEP"
+  log "logs are in $LOG_DIR"
+  if [ -n "$CURRENT_LOG" ] && [ -f "$CURRENT_LOG" ]; then
+    log "last 30 lines of $CURRENT_LOG:"
+    tail -n 30 "$CURRENT_LOG" >&2
+  fi
+  exit "$rc"
+}
+enable_error_trap() { set -E; trap 'on_error $LINENO' ERR; }
+
+# run_logged NAME CMD...: run CMD with its output appended to $LOG_DIR/NAME.log.
+run_logged() {
+  local name=$1; shift
+  CURRENT_LOG="$LOG_DIR/$name.log"
+  { echo "=== $(date -Is) $*"; } >>"$CURRENT_LOG"
+  "$@" >>"$CURRENT_LOG" 2>&1
+}
+
+# pid_alive FILE: true when FILE holds the PID of a running process.
+pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
