@@ -2,13 +2,13 @@ import { useState, type SubmitEvent } from "react";
 import { ApiError, createOrder, errorMessage, type FieldErrors } from "../api";
 import { useCart } from "../cartContext";
 import { formatCents, lineTotalCents } from "../money";
+import { TextField } from "../components/TextField";
 import { Link } from "../Router";
 import { useRouter } from "../routing";
 import { useDocumentTitle } from "../useApi";
 
 /** Fields that have their own input; other 400 errors are listed at the top of the form. */
 const FORM_FIELDS = ["customer_name", "email"] as const;
-type FormField = (typeof FORM_FIELDS)[number];
 
 const FIELD_LABELS: Record<string, string> = {
   lines: "Items",
@@ -78,29 +78,6 @@ export function CheckoutPage() {
 
   const others = otherErrors(fieldErrors);
 
-  function fieldProps(field: FormField) {
-    const messages = fieldErrors[field];
-    const invalid = messages !== undefined && messages.length > 0;
-    return {
-      id: field,
-      name: field,
-      "aria-invalid": invalid,
-      ...(invalid ? { "aria-describedby": `${field}-error` } : {}),
-    };
-  }
-
-  function fieldError(field: FormField) {
-    const messages = fieldErrors[field];
-    if (messages === undefined || messages.length === 0) {
-      return null;
-    }
-    return (
-      <p id={`${field}-error`} className="field-error">
-        {messages.join(" ")}
-      </p>
-    );
-  }
-
   return (
     <section aria-labelledby="checkout-heading">
       <h1 id="checkout-heading">Checkout</h1>
@@ -142,35 +119,24 @@ export function CheckoutPage() {
           </div>
         ) : null}
 
-        <div className="field">
-          <label htmlFor="customer_name">Name</label>
-          <input
-            {...fieldProps("customer_name")}
-            type="text"
-            autoComplete="name"
-            required
-            value={name}
-            onChange={(event) => {
-              setName(event.target.value);
-            }}
-          />
-          {fieldError("customer_name")}
-        </div>
-
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            {...fieldProps("email")}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-          {fieldError("email")}
-        </div>
+        <TextField
+          name="customer_name"
+          label="Name"
+          type="text"
+          autoComplete="name"
+          value={name}
+          onChange={setName}
+          errors={fieldErrors["customer_name"]}
+        />
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={setEmail}
+          errors={fieldErrors["email"]}
+        />
 
         <button type="submit" disabled={submitting}>
           {submitting ? "Placing order…" : "Place order"}
