@@ -1,5 +1,6 @@
 """The public API of the pipeline: every function `dagger call` shows."""
 
+import functools
 import secrets
 import uuid
 from typing import Annotated
@@ -106,7 +107,7 @@ class Pipeline:
             stages[f"frontend node {v}"] = frontend.frontend_tests(self._frontend, v)
         return stages
 
-    def _gates(self) -> dict[str, Stage]:
+    def _gates(self, e2e_suite: Suite = Suite.QUICK) -> dict[str, Stage]:
         """The pull-request gates `test` runs together, by the name of their function."""
         return {
             "lint": self.lint,
@@ -114,7 +115,7 @@ class Pipeline:
             "frontend-test": self.frontend_test,
             "migrations-check": self.migrations_check,
             "migrations-roundtrip": self.migrations_roundtrip,
-            "e2e": self.e2e,
+            "e2e": functools.partial(self.e2e, e2e_suite),
         }
 
     @function
@@ -186,9 +187,14 @@ class Pipeline:
         return await _with_exit_code(run, e2e.e2e_reports(run))
 
     @function
-    async def test(self) -> str:
+    async def test(
+        self,
+        e2e_suite: Annotated[Suite, Doc("Playwright specs to run: quick (pull requests), full")] = (
+            Suite.QUICK
+        ),
+    ) -> str:
         """Run every pull-request gate concurrently and report each; fails if any fails."""
-        return require_passed("test", await run_stages(self._gates()))
+        return require_passed("test", await run_stages(self._gates(e2e_suite)))
 
     @function
     async def test_matrix(

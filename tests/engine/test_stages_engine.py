@@ -48,3 +48,14 @@ async def test_backend_reports_hold_junit_coverage_and_exit_code(engine: None) -
     assert set(await reports.entries()) >= {"junit.xml", "coverage.xml", "exit-code"}
     assert (await reports.file("exit-code").contents()).strip() == "0"
     assert "<testsuite" in await reports.file("junit.xml").contents()
+
+
+async def test_matrix_runs_one_cell_per_version(engine: None) -> None:
+    # The versions with stand-in images here; a machine with Docker Hub runs the defaults.
+    summary = await (await pipeline()).test_matrix(["3.11", "3.13"], ["22", "24"])
+    assert [line.split()[:4] for line in summary.splitlines()] == [
+        ["PASS", "backend", "python", "3.11"],
+        ["PASS", "backend", "python", "3.13"],
+        ["PASS", "frontend", "node", "22"],
+        ["PASS", "frontend", "node", "24"],
+    ]

@@ -1,8 +1,11 @@
 """The public functions compose the stage builders as documented (no engine)."""
 
+import functools
+
 import pytest
 from dagger import dag
 
+from ci.choices import Suite
 from ci.errors import PipelineError
 from ci.pipeline import Pipeline
 from ci.stages import backend, frontend, pipeline_code
@@ -25,8 +28,15 @@ async def test_test_runs_exactly_the_pull_request_checks() -> None:
         "migrations-roundtrip",
         "e2e",
     }
-    for name, stage in gates.items():
-        assert stage.__name__ == name.replace("-", "_")
+
+
+def test_test_passes_its_e2e_suite_on() -> None:
+    pipeline = make_pipeline()
+    for suite in Suite:
+        gate = pipeline._gates(suite)["e2e"]
+        assert isinstance(gate, functools.partial)
+        assert gate.func == pipeline.e2e
+        assert gate.args == (suite,)
 
 
 def test_lint_covers_backend_frontend_and_pipeline_commands() -> None:
