@@ -4,6 +4,8 @@ PostgreSQL (migrated, demo data) -> gunicorn -> the production build served by
 `vite preview`, which proxies /api to gunicorn -> Playwright.
 """
 
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +26,11 @@ def serving(command: list[str], cwd: Path, env: dict[str, str], ready_url: str) 
     log_path = cwd / "reports" / f"{command[0]}-server.log"
     log_path.parent.mkdir(exist_ok=True)
     with log_path.open("w") as log:
-        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own: `npm run` starts the real server as a child, and stopping
+        # the whole process group stops both.
+        server = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             try:
                 wait_for_http(ready_url)
@@ -32,7 +38,7 @@ def serving(command: list[str], cwd: Path, env: dict[str, str], ready_url: str) 
                 raise AssertionError(f"{exc}\n{log_path.read_text()[-3000:]}") from None
             yield str(log_path)
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
 
