@@ -98,7 +98,7 @@ def backend_server(
         backend_runtime(backend, python_version), serve_settings(database_url(), release)
     )
     return (
-        container.with_service_binding(ALIAS, postgres_service(postgres_version))
+        container.with_service_binding(ALIAS, postgres_service(postgres_version, "e2e"))
         .with_exposed_port(SERVER_PORT)
         .with_docker_healthcheck(
             ["python", "-c", HEALTHCHECK_SCRIPT],
@@ -112,12 +112,14 @@ def backend_server(
 
 
 def backend_env(
-    backend: dagger.Directory, python_version: str, postgres_version: str
+    backend: dagger.Directory,
+    python_version: str,
+    postgres_version: str,
+    stage: str = "backend-test",
 ) -> dagger.Container:
-    """The backend stage's container: what `backend_base` has plus PostgreSQL bound as `db`."""
-    return backend_base(backend, python_version).with_service_binding(
-        ALIAS, postgres_service(postgres_version)
-    )
+    """What `backend_base` has plus a PostgreSQL of `stage`'s own bound as `db`."""
+    database = postgres_service(postgres_version, f"{stage} python{python_version}")
+    return backend_base(backend, python_version).with_service_binding(ALIAS, database)
 
 
 def backend_lint(backend: dagger.Directory, python_version: str) -> dict[str, dagger.Container]:
@@ -143,6 +145,6 @@ def migrations_check(
     backend: dagger.Directory, python_version: str, postgres_version: str
 ) -> dagger.Container:
     """Fails when the models and the committed migrations disagree."""
-    return backend_env(backend, python_version, postgres_version).with_exec(
+    return backend_env(backend, python_version, postgres_version, "migrations-check").with_exec(
         MIGRATIONS_CHECK_COMMAND
     )

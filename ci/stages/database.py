@@ -67,7 +67,9 @@ def migrations_roundtrip(
     backend_dir: dagger.Directory, python_version: str, postgres_version: str
 ) -> dagger.Container:
     """Apply every migration to an empty database, reverse them all, apply them again."""
-    container = backend.backend_env(backend_dir, python_version, postgres_version)
+    container = backend.backend_env(
+        backend_dir, python_version, postgres_version, "migrations-roundtrip"
+    )
     for command in ROUNDTRIP_COMMANDS:
         container = container.with_exec(command)
     return container

@@ -14,11 +14,16 @@ ALIAS = "db"
 READY_COMMAND = ["pg_isready", "--host=127.0.0.1", f"--username={USER}", f"--dbname={DATABASE}"]
 
 
-def postgres_service(version: str) -> dagger.Service:
-    """A throwaway PostgreSQL with trust auth and a pg_isready health check (no sleeps)."""
+def postgres_service(version: str, owner: str) -> dagger.Service:
+    """A throwaway PostgreSQL for `owner` alone, trust auth, ready by pg_isready (no sleeps).
+
+    Dagger runs one service for identical definitions, so stages running at the same
+    time would share a database; naming the owner gives each its own.
+    """
     return (
         dag.container()
         .from_(postgres_image(version))
+        .with_env_variable("PIPELINE_DATABASE_OWNER", owner)
         .with_env_variable("POSTGRES_USER", USER)
         .with_env_variable("POSTGRES_DB", DATABASE)
         .with_env_variable("POSTGRES_HOST_AUTH_METHOD", "trust")

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.engine, pytest.mark.anyio]
 @pytest.fixture
 async def database_url(engine: None) -> AsyncIterator[dagger.Secret]:
     """A running PostgreSQL service, its URL given to migrate as a secret."""
-    service = await postgres_service("17").start()
+    service = await postgres_service("17", "engine-tier migrate").start()
     host = await service.hostname()
     yield dag.set_secret("database-url", f"postgres://{USER}@{host}:5432/{DATABASE}")
     await service.stop()

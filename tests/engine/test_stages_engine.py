@@ -15,6 +15,8 @@ async def test_test_runs_every_gate_and_passes(engine: None) -> None:
         ["PASS", "backend-test"],
         ["PASS", "frontend-test"],
         ["PASS", "migrations-check"],
+        ["PASS", "migrations-roundtrip"],
+        ["PASS", "e2e"],
     ]
 
 
@@ -29,7 +31,7 @@ async def test_lint_reports_every_tool(engine: None) -> None:
 async def test_backend_test_runs_pytest_against_postgres(engine: None) -> None:
     output = await (await pipeline()).backend_test()
     assert "test_concurrent" in output or " passed" in output
-    assert "Required test coverage of 85% reached" in output
+    assert "Required test coverage of 85.0% reached" in output
 
 
 async def test_frontend_test_runs_vitest_with_coverage(engine: None) -> None:

@@ -2,7 +2,7 @@
 
 from dagger import dag
 
-from ci.stages import backend, postgres
+from ci.stages import backend, database, postgres
 from tests.support import plan
 
 BACKEND = dag.host().directory("app/backend")
@@ -17,7 +17,7 @@ def test_tests_run_pytest_last_against_the_db_service() -> None:
 
 
 def test_postgres_service_is_ready_by_health_check_not_sleep() -> None:
-    service = postgres.postgres_service("17")
+    service = postgres.postgres_service("17", "backend-test python3.13")
     image = plan.named(service, "from")[0].args["address"]
     assert image == "postgres:17"
     (health,) = plan.named(service, "withDockerHealthcheck")
@@ -54,10 +54,26 @@ def test_pip_cache_is_a_cache_volume_per_python_version() -> None:
 def test_env_is_the_test_stage_minus_its_command() -> None:
     env = backend.backend_env(BACKEND, "3.13", "17")
     tests = backend.backend_tests(BACKEND, "3.13", "17")
+    assert plan.calls(tests)[: len(plan.calls(env))] == plan.calls(env)
     migrations = backend.migrations_check(BACKEND, "3.13", "17")
-    for stage in (tests, migrations):
-        assert plan.calls(stage)[: len(plan.calls(env))] == plan.calls(env)
     assert plan.execs(migrations)[-1] == backend.MIGRATIONS_CHECK_COMMAND
+
+
+def database_owner(container: object) -> str:
+    return plan.env(plan.bound(container, "db"))["PIPELINE_DATABASE_OWNER"]
+
+
+def test_stages_that_run_together_never_share_a_database() -> None:
+    # Dagger runs one service for identical definitions: each stage names its own.
+    stages = [
+        backend.backend_tests(BACKEND, "3.11", "17"),
+        backend.backend_tests(BACKEND, "3.13", "17"),
+        backend.migrations_check(BACKEND, "3.13", "17"),
+        database.migrations_roundtrip(BACKEND, "3.13", "17"),
+        backend.backend_server(BACKEND, "3.13", "17", "e2e"),
+    ]
+    owners = [database_owner(stage) for stage in stages]
+    assert len(set(owners)) == len(owners), owners
 
 
 def test_lint_runs_every_command_without_a_database() -> None:
