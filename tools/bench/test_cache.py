@@ -1,9 +1,11 @@
 """Benchmark `test` on the reference app: cold, warm, and after touching one backend file.
 
-For each run it prints the wall time and which stages ran again, read from the
-engine's own record of every exec in the session's progress log (DONE: it ran;
-CACHED: a cache hit), not guessed from timings. The cold run starts from an empty
-engine cache (pruned first), so it removes everything the engine has cached.
+It works on a temporary copy of the files git tracks, and the change is an edit on
+disk, as a user makes it. For each run it prints the wall time and which stages ran
+again, read from the engine's own record of every exec in the session's progress log
+(CACHED: a hit in the engine's cache; DONE: evaluated again), not guessed from
+timings. The cold run starts from an empty engine cache (pruned first), so it removes
+everything the engine has cached.
 
 Needs an engine: `tools/engine/up` then `. /run/pipeline-engine/env`, or a Dagger
 CLI on a machine with Docker. Run from the repository root:
@@ -16,7 +18,10 @@ import os
 import platform
 import re
 import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,18 +80,11 @@ def exec_statuses(log: str) -> dict[str, str]:
     return {commands[span]: status for span, status in statuses.items() if span in commands}
 
 
-async def run_test(name: str, touch: bool = False) -> Run:
-    """Run `test` in a session of its own and collect what the engine reports.
-
-    With `touch`, one backend file gets a new comment line first (a content change:
-    Dagger keys its cache on content, not timestamps).
-    """
+async def run_test(name: str, checkout: Path) -> Run:
+    """Run `test` on `checkout` in a session of its own; collect what the engine reports."""
     log = io.StringIO()
     async with dagger.connection(dagger.Config(log_output=log)):
-        source = repository()
-        if touch:
-            original = await source.file(TOUCHED).contents()
-            source = source.with_new_file(TOUCHED, f"{original}\n# touched {time.time_ns()}\n")
+        source = dag.host().directory(str(checkout), exclude=SOURCE_IGNORE)
         started = time.monotonic()
         pipeline = await Pipeline.create(source)
         try:
@@ -97,9 +95,24 @@ async def run_test(name: str, touch: bool = False) -> Run:
     return Run(name, seconds, exec_statuses(log.getvalue()))
 
 
-def repository() -> dagger.Directory:
-    """The checkout, minus what the module's --source ignores."""
-    return dag.host().directory(str(REPO), exclude=SOURCE_IGNORE)
+def copy_checkout(target: Path) -> Path:
+    """The files git tracks here, copied to `target`: a checkout the benchmark may edit."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"],  # noqa: S607 - git from PATH, as a user runs it
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, tracked.split("\0")):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target / name)
+    return target
+
+
+def touch(checkout: Path) -> None:
+    """Change one backend file on disk, as an editor would (a comment line at the top)."""
+    path = checkout / TOUCHED
+    path.write_text(f"# benchmark edit {time.time_ns()}\n{path.read_text()}")
 
 
 async def prune() -> None:
@@ -127,11 +140,14 @@ def report(runs: list[Run]) -> None:
 
 
 async def main() -> None:
-    """Cold, warm, and touched runs, then the figures."""
-    await prune()
-    runs = [await run_test("cold (engine cache pruned)")]
-    runs.append(await run_test("warm (nothing changed)"))
-    runs.append(await run_test(f"after changing {TOUCHED}", touch=True))
+    """Cold, warm, and one-file-changed runs on a copy of this checkout, then the figures."""
+    with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
+        checkout = copy_checkout(Path(tmp))
+        await prune()
+        runs = [await run_test("cold (engine cache pruned)", checkout)]
+        runs.append(await run_test("warm (nothing changed)", checkout))
+        touch(checkout)
+        runs.append(await run_test(f"after changing {TOUCHED}", checkout))
     report(runs)
 
 
