@@ -121,7 +121,7 @@ class Pipeline:
     @function
     @check
     async def lint(self) -> str:
-        """Lint all code: ruff, mypy, bandit (backend); ESLint, tsc (frontend); ruff, mypy (ci)."""
+        """Lint all code: ruff, mypy, bandit (backend); ESLint, tsc (frontend); ruff, mypy (ci/)."""
         stages = {name: c.stdout for name, c in self._lint_stages().items()}
         return require_passed("lint", await run_stages(stages))
 
