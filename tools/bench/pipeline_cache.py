@@ -10,7 +10,7 @@ everything the engine has cached.
 Needs an engine: `tools/engine/up` then `. /run/pipeline-engine/env`, or a Dagger
 CLI on a machine with Docker. Run from the repository root:
 
-    .venv/bin/python tools/bench/test_cache.py
+    .venv/bin/python tools/bench/pipeline_cache.py
 """
 
 import io

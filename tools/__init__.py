@@ -1,0 +1,1 @@
+"""Tools of this repository: dev setup, the offline engine, benchmarks."""
