@@ -8,7 +8,7 @@ import shlex
 
 import dagger
 
-from ci.stages.common import each_command, with_env
+from ci.stages.common import each_command, with_env, with_health_check
 from ci.stages.postgres import ALIAS, database_url, postgres_service
 from ci.stages.python import python_base, with_locked_requirements
 
@@ -40,7 +40,7 @@ HEALTHCHECK_SCRIPT = (
 )
 
 
-def serve_command(bind: str = "0.0.0.0:8000") -> list[str]:
+def serve_command(bind: str) -> list[str]:
     """Gunicorn serving the app on `bind`, logging requests to stdout."""
     return ["gunicorn", "printshop.wsgi", f"--bind={bind}", "--workers=2", "--access-logfile=-"]
 
@@ -97,18 +97,11 @@ def backend_server(
     container = with_env(
         backend_runtime(backend, python_version), serve_settings(database_url(), release)
     )
-    return (
-        container.with_service_binding(ALIAS, postgres_service(postgres_version, "e2e"))
-        .with_exposed_port(SERVER_PORT)
-        .with_docker_healthcheck(
-            ["python", "-c", HEALTHCHECK_SCRIPT],
-            interval="1s",
-            timeout="5s",
-            start_period="120s",
-            retries=60,
-        )
-        .as_service(args=["sh", "-c", start])
-    )
+    container = container.with_service_binding(
+        ALIAS, postgres_service(postgres_version, "e2e")
+    ).with_exposed_port(SERVER_PORT)
+    ready = with_health_check(container, ["python", "-c", HEALTHCHECK_SCRIPT], "120s")
+    return ready.as_service(args=["sh", "-c", start])
 
 
 def backend_env(

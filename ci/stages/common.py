@@ -17,3 +17,15 @@ def each_command(
 ) -> dict[str, dagger.Container]:
     """One container per named command, each `base` ending in that command."""
     return {name: base.with_exec(command) for name, command in commands.items()}
+
+
+def with_health_check(
+    container: dagger.Container, command: list[str], start_period: str = "60s"
+) -> dagger.Container:
+    """`container` ready, as a service, once `command` succeeds (checked every second).
+
+    Failures during `start_period` (migrations, first-start setup) do not count.
+    """
+    return container.with_docker_healthcheck(
+        command, interval="1s", timeout="5s", start_period=start_period, retries=30
+    )

@@ -14,7 +14,7 @@ from ci.stages import backend, frontend
 from ci.stages.common import with_env
 from ci.versions import playwright_image
 
-BACKEND_AT = f"backend:{backend.SERVER_PORT}"
+BACKEND_ALIAS = "backend"
 FRONTEND_ALIAS = "frontend"
 RELEASE = "e2e"
 # What Playwright writes, relative to the frontend directory (see playwright.config.ts).
@@ -31,7 +31,7 @@ def app_stack(
     """The frontend service, with the backend and its database behind it."""
     server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE)
     build = frontend.frontend_build(frontend_dir, node_version)
-    return frontend.frontend_server(frontend_dir, build, server, BACKEND_AT)
+    return frontend.frontend_server(frontend_dir, build, server, BACKEND_ALIAS, backend.SERVER_PORT)
 
 
 def e2e_env(frontend_dir: dagger.Directory, stack: dagger.Service) -> dagger.Container:

@@ -7,7 +7,7 @@ host-native test tier imports them.
 import dagger
 from dagger import dag
 
-from ci.stages.common import each_command
+from ci.stages.common import each_command, with_health_check
 from ci.versions import nginx_image, node_image
 
 WORKDIR = "/app"
@@ -85,15 +85,18 @@ def frontend_build(frontend: dagger.Directory, node_version: str) -> dagger.Dire
 
 
 def frontend_server(
-    frontend: dagger.Directory, build: dagger.Directory, backend: dagger.Service, backend_at: str
+    frontend: dagger.Directory,
+    build: dagger.Directory,
+    backend: dagger.Service,
+    backend_alias: str,
+    backend_port: int,
 ) -> dagger.Service:
-    """The build served by nginx, /api proxied to `backend` bound at `backend_at` (host:port).
+    """The build served by nginx, /api proxied to `backend` (bound as `backend_alias`).
 
     Ready when /api/health/ answers through the proxy, so the whole chain is up.
     """
-    alias = backend_at.split(":")[0]
     health = f"http://127.0.0.1:{SERVER_PORT}/api/health/"
-    return (
+    container = (
         dag.container()
         .from_(nginx_image())
         .with_directory("/usr/share/nginx/html", build)
@@ -101,15 +104,9 @@ def frontend_server(
             "/etc/nginx/templates/default.conf.template",
             frontend.file("nginx/default.conf.template"),
         )
-        .with_env_variable("BACKEND_URL", f"http://{backend_at}")
-        .with_service_binding(alias, backend)
+        .with_env_variable("BACKEND_URL", f"http://{backend_alias}:{backend_port}")
+        .with_service_binding(backend_alias, backend)
         .with_exposed_port(SERVER_PORT)
-        .with_docker_healthcheck(
-            ["curl", "--fail", "--silent", "--output", "/dev/null", health],
-            interval="1s",
-            timeout="5s",
-            start_period="60s",
-            retries=30,
-        )
-        .as_service(use_entrypoint=True)
     )
+    curl = ["curl", "--fail", "--silent", "--output", "/dev/null", health]
+    return with_health_check(container, curl).as_service(use_entrypoint=True)

@@ -3,6 +3,7 @@
 import dagger
 from dagger import dag
 
+from ci.stages.common import with_health_check
 from ci.versions import postgres_image
 
 USER = "printshop"
@@ -20,7 +21,7 @@ def postgres_service(version: str, owner: str) -> dagger.Service:
     Dagger runs one service for identical definitions, so stages running at the same
     time would share a database; naming the owner gives each its own.
     """
-    return (
+    container = (
         dag.container()
         .from_(postgres_image(version))
         .with_env_variable("PIPELINE_DATABASE_OWNER", owner)
@@ -28,11 +29,8 @@ def postgres_service(version: str, owner: str) -> dagger.Service:
         .with_env_variable("POSTGRES_DB", DATABASE)
         .with_env_variable("POSTGRES_HOST_AUTH_METHOD", "trust")
         .with_exposed_port(5432)
-        .with_docker_healthcheck(
-            READY_COMMAND, interval="1s", timeout="5s", start_period="60s", retries=30
-        )
-        .as_service(use_entrypoint=True)
     )
+    return with_health_check(container, READY_COMMAND).as_service(use_entrypoint=True)
 
 
 def database_url(host: str = ALIAS, port: int = 5432) -> str:
