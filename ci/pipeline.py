@@ -241,13 +241,7 @@ class Pipeline:
             return results
         if policy.backup_before_migrate:
             dump = database.backup(database_url, self.postgres_version, run_id)
-            try:
-                await dump.size()
-            except dagger.ExecError as exc:
-                raise PipelineError(
-                    f"The {policy.name} backup failed, so nothing was migrated: {failure_text(exc)}"
-                ) from None
-            results = results.with_file("backup.dump", dump)
+            results = results.with_file("backup.dump", await _taken(dump, policy.name))
         migrated = await _stdout(
             runner.with_exec(backend.MIGRATE_COMMAND), f"{policy.name} migration"
         )
@@ -274,6 +268,17 @@ class Pipeline:
             self.postgres_version,
         )
         return e2e.e2e_env(self._frontend, stack)
+
+
+async def _taken(backup: dagger.File, environment: str) -> dagger.File:
+    """`backup` once it exists; if taking it failed, say that nothing was migrated."""
+    try:
+        await backup.size()
+    except dagger.ExecError as exc:
+        raise PipelineError(
+            f"The {environment} backup failed, so nothing was migrated: {failure_text(exc)}"
+        ) from None
+    return backup
 
 
 async def _single(name: str, container: dagger.Container) -> str:

@@ -68,7 +68,8 @@ def require_passed(what: str, results: list[StageResult]) -> str:
     if not failed:
         return summary(results)
     names = ", ".join(r.name for r in failed)
+    where = "" if names == what else f" in {names}"
     details = "\n\n".join(f"=== {r.name} ===\n{r.output}" for r in failed)
     raise PipelineError(
-        f"{what} failed in {names}; the failing output is below.\n\n{summary(results)}\n\n{details}"
+        f"{what} failed{where}; the failing output is below.\n\n{summary(results)}\n\n{details}"
     )

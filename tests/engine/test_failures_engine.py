@@ -19,7 +19,7 @@ async def test_failing_backend_test_fails_with_pytest_output(engine: None) -> No
     with pytest.raises(PipelineError) as caught:
         await (await pipeline(source)).backend_test()
     message = str(caught.value)
-    assert message.startswith("backend-test failed in backend-test")
+    assert message.startswith("backend-test failed; the failing output is below.")
     assert "exited with code 1" in message
     assert "deliberately broken for the engine tier" in message
 

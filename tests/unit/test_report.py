@@ -49,6 +49,12 @@ def test_require_passed_returns_summary_when_all_pass() -> None:
     assert require_passed("test", results) == summary(results)
 
 
+def test_a_single_failing_stage_is_not_named_twice() -> None:
+    with pytest.raises(PipelineError) as caught:
+        require_passed("e2e", [StageResult("e2e", False, 1, "1 failed")])
+    assert str(caught.value).startswith("e2e failed; the failing output is below.")
+
+
 def test_require_passed_raises_with_every_failure_and_the_summary() -> None:
     results = [
         StageResult("lint", False, 1, "E501 line too long"),
