@@ -58,8 +58,10 @@ def wait_for_http(url: str, timeout: float = 60) -> None:
 
 
 def _postgres_bindir() -> Path | None:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
-    return versions[-1].parent if versions else None
+    """The newest installed major version's bin directory (Debian's layout)."""
+    initdbs = Path("/usr/lib/postgresql").glob("*/bin/initdb")
+    newest = max(initdbs, key=lambda p: float(p.parts[-3]), default=None)
+    return newest.parent if newest else None
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +76,6 @@ def postgres_bin() -> Path:
 @pytest.fixture(scope="session")
 def postgres_url(postgres_bin: Path) -> Iterator[str]:
     """A throwaway PostgreSQL server on loopback; yields the app's DATABASE_URL."""
-    bindir = postgres_bin
     root = Path(tempfile.mkdtemp(prefix="printshop-pg-"))
     as_postgres: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
@@ -83,14 +84,23 @@ def postgres_url(postgres_bin: Path) -> Iterator[str]:
     data, port = root / "data", free_port()
     server_options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     run(
-        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        [
+            *as_postgres,
+            str(postgres_bin / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+        ],
         cwd=REPO,
         env=os.environ,
     )
     run(
         [
             *as_postgres,
-            str(bindir / "pg_ctl"),
+            str(postgres_bin / "pg_ctl"),
             "-D",
             str(data),
             "-l",
@@ -104,13 +114,13 @@ def postgres_url(postgres_bin: Path) -> Iterator[str]:
         env=os.environ,
     )
     try:
-        psql = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+        psql = [str(postgres_bin / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
         run([*psql, "-c", "CREATE ROLE printshop LOGIN CREATEDB"], cwd=REPO, env=os.environ)
         run([*psql, "-c", "CREATE DATABASE printshop OWNER printshop"], cwd=REPO, env=os.environ)
         yield f"postgres://printshop@127.0.0.1:{port}/printshop"
     finally:
         subprocess.run(
-            [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            [*as_postgres, str(postgres_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
             check=False,
             capture_output=True,
         )
