@@ -1,6 +1,6 @@
 """The SDK's `function` and `check` decorators, typed so mypy keeps each signature.
 
-dagger-io 0.21.11 declares them with a TypeVar mypy cannot solve, so a decorated
+dagger-io 0.21.8 declares them with a TypeVar mypy cannot solve, so a decorated
 method's return type becomes unknown and `await pipeline.lint()` fails type
 checking; its `function` overloads also lack the `cache` keyword. These
 pass-throughs register exactly as the SDK's do.

@@ -42,7 +42,7 @@ class Pipeline:
     async def create(
         cls,
         # No Python default: DefaultPath is the default (a `None` default would register
-        # a second one, which engines before v0.21.11 reject).
+        # a second one, which engines before v0.21.11 reject, v0.21.8 that we pin among them).
         source: Annotated[
             dagger.Directory,
             Doc("The repository to run on (defaults to this checkout)"),
@@ -107,7 +107,7 @@ class Pipeline:
             stages[f"frontend node {v}"] = frontend.frontend_tests(self._frontend, v)
         return stages
 
-    def _gates(self, e2e_suite: Suite = Suite.QUICK) -> dict[str, Stage]:
+    def _gates(self, end_to_end_suite: Suite = Suite.QUICK) -> dict[str, Stage]:
         """The pull-request gates `test` runs together, by the name of their function."""
         return {
             "lint": self.lint,
@@ -115,7 +115,7 @@ class Pipeline:
             "frontend-test": self.frontend_test,
             "migrations-check": self.migrations_check,
             "migrations-roundtrip": self.migrations_roundtrip,
-            "e2e": functools.partial(self.e2e, e2e_suite),
+            "end-to-end": functools.partial(self.end_to_end, end_to_end_suite),
         }
 
     @function
@@ -175,26 +175,26 @@ class Pipeline:
 
     @function
     @check
-    async def e2e(self, suite: SuiteArg = Suite.QUICK) -> str:
+    async def end_to_end(self, suite: SuiteArg = Suite.QUICK) -> str:
         """Run the Playwright specs against the whole app as services: db, backend, frontend."""
-        run = e2e.e2e_run(self.e2e_env(), suite.value)
-        return await _single(f"e2e {suite.value}", run)
+        run = e2e.e2e_run(self.end_to_end_env(), suite.value)
+        return await _single(f"end-to-end {suite.value}", run)
 
     @function
-    async def e2e_reports(self, suite: SuiteArg = Suite.QUICK) -> dagger.Directory:
+    async def end_to_end_reports(self, suite: SuiteArg = Suite.QUICK) -> dagger.Directory:
         """Playwright HTML report, JUnit, traces, screenshots and videos, also after a red run."""
-        run = e2e.e2e_run(self.e2e_env(), suite.value, dagger.ReturnType.ANY)
+        run = e2e.e2e_run(self.end_to_end_env(), suite.value, dagger.ReturnType.ANY)
         return await _with_exit_code(run, e2e.e2e_reports(run))
 
     @function
     async def test(
         self,
-        e2e_suite: Annotated[Suite, Doc("Playwright specs to run: quick (pull requests), full")] = (
-            Suite.QUICK
-        ),
+        end_to_end_suite: Annotated[
+            Suite, Doc("Playwright specs to run: quick (pull requests), full")
+        ] = Suite.QUICK,
     ) -> str:
         """Run every pull-request gate concurrently and report each; fails if any fails."""
-        return require_passed("test", await run_stages(self._gates(e2e_suite)))
+        return require_passed("test", await run_stages(self._gates(end_to_end_suite)))
 
     @function
     async def test_matrix(
@@ -258,7 +258,7 @@ class Pipeline:
         return frontend.frontend_env(self._frontend, self.node_version)
 
     @function
-    def e2e_env(self) -> dagger.Container:
+    def end_to_end_env(self) -> dagger.Container:
         """The Playwright container with the whole app bound as frontend: chain `terminal`."""
         stack = e2e.app_stack(
             self._backend,

@@ -1,4 +1,4 @@
-"""e2e on the engine: the whole stack as services, and reports after a red run."""
+"""end-to-end on the engine: the whole stack as services, and reports after a red run."""
 
 import pytest
 
@@ -21,19 +21,19 @@ test("deliberately broken spec", { tag: "@quick" }, async ({ page }) => {
 
 
 async def test_quick_suite_passes_against_the_stack(engine: None) -> None:
-    output = await (await pipeline()).e2e(Suite.QUICK)
+    output = await (await pipeline()).end_to_end(Suite.QUICK)
     assert " passed" in output
     assert "failed" not in output
 
 
-async def test_failing_spec_fails_e2e_and_its_report_can_still_be_had(engine: None) -> None:
+async def test_failing_spec_fails_end_to_end_and_its_report_can_still_be_had(engine: None) -> None:
     source = repository().with_new_file("app/frontend/e2e/broken.spec.ts", BROKEN_SPEC)
     broken = await pipeline(source)
     with pytest.raises(PipelineError) as caught:
-        await broken.e2e(Suite.QUICK)
+        await broken.end_to_end(Suite.QUICK)
     assert "deliberately broken spec" in str(caught.value)
 
-    reports = await broken.e2e_reports(Suite.QUICK)
+    reports = await broken.end_to_end_reports(Suite.QUICK)
     assert (await reports.file("exit-code").contents()).strip() == "1"
     assert "index.html" in await reports.directory("playwright-report").entries()
     junit = await reports.file("test-results/junit.xml").contents()

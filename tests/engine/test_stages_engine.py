@@ -16,7 +16,7 @@ async def test_test_runs_every_gate_and_passes(engine: None) -> None:
         ["PASS", "frontend-test"],
         ["PASS", "migrations-check"],
         ["PASS", "migrations-roundtrip"],
-        ["PASS", "e2e"],
+        ["PASS", "end-to-end"],
     ]
 
 

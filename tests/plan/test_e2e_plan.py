@@ -8,7 +8,7 @@ from tests.support.pipeline import make_pipeline
 
 
 def runner() -> dagger.Container:
-    return make_pipeline().e2e_env()
+    return make_pipeline().end_to_end_env()
 
 
 def test_runner_is_the_playwright_image_pointed_at_the_frontend() -> None:

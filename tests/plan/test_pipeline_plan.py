@@ -26,16 +26,16 @@ async def test_test_runs_exactly_the_pull_request_checks() -> None:
         "frontend-test",
         "migrations-check",
         "migrations-roundtrip",
-        "e2e",
+        "end-to-end",
     }
 
 
-def test_test_passes_its_e2e_suite_on() -> None:
+def test_test_passes_its_end_to_end_suite_on() -> None:
     pipeline = make_pipeline()
     for suite in Suite:
-        gate = pipeline._gates(suite)["e2e"]
+        gate = pipeline._gates(suite)["end-to-end"]
         assert isinstance(gate, functools.partial)
-        assert gate.func == pipeline.e2e
+        assert gate.func == pipeline.end_to_end
         assert gate.args == (suite,)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from ci.layout import SOURCE_IGNORE
-from tests.support.registration import Registration, read, registered
+from tests.support.registration import Registration, names, read, registered
 
 PUBLIC_FUNCTIONS = {
     "lint",
@@ -16,9 +16,9 @@ PUBLIC_FUNCTIONS = {
     "backend_env",
     "frontend_env",
     "migrations_roundtrip",
-    "e2e",
-    "e2e_reports",
-    "e2e_env",
+    "end_to_end",
+    "end_to_end_reports",
+    "end_to_end_env",
     "test_matrix",
     "migrate",
 }
@@ -28,7 +28,7 @@ CHECKS = {
     "frontend_test",
     "migrations_check",
     "migrations_roundtrip",
-    "e2e",
+    "end_to_end",
 }
 
 
@@ -83,3 +83,24 @@ async def test_versions_are_optional_arguments_with_defaults(registration: Regis
         "node_version": '"24"',
         "postgres_version": '"17"',
     }
+
+
+@pytest.mark.anyio
+async def test_no_registered_name_has_a_digit() -> None:
+    registered_names = names(await registered())
+    # The walk reaches every kind of name (so an empty result would not pass unnoticed).
+    assert {
+        ("function", "end_to_end"),
+        ("argument", "end_to_end_suite"),
+        ("field", "python_version"),
+        ("enum value", "quick"),
+    } <= registered_names
+    with_digits = sorted(
+        f"{kind} {name}" for kind, name in registered_names if any(c.isdigit() for c in name)
+    )
+    assert not with_digits, (
+        "Names with a digit break in module mode on Dagger v0.21.8, the engine we pin: it "
+        "converts names with strcase twice, so a function e2e is shown and called as e-2-e and "
+        'an argument e2e_suite becomes e2ESuite (`dagger call test` fails: find arg "e2ESuite"). '
+        f"Rename without digits: {', '.join(with_digits)}"
+    )

@@ -94,6 +94,33 @@ def read(module: dagger.Module) -> Registration:
     )
 
 
+# The calls that give a module's parts their names, and what each part is.
+_NAMING_CALLS = {
+    "withObject": "object",
+    "withField": "field",
+    "function": "function",
+    "withArg": "argument",
+    "withEnum": "enum",
+    "withEnumMember": "enum member",
+}
+
+
+def names(module: dagger.Module) -> set[tuple[str, str]]:
+    """Every (kind, name) the module registers, nested type definitions included.
+
+    Kinds: object, field, function, argument, enum, enum member and enum value
+    (the member's value, what users type: `--suite quick`).
+    """
+    found: set[tuple[str, str]] = set()
+    for call in plan.walk(module):
+        kind = _NAMING_CALLS.get(call.name)
+        if kind and call.args.get("name"):
+            found.add((kind, call.args["name"]))
+        if call.name == "withEnumMember" and call.args.get("value"):
+            found.add(("enum value", call.args["value"]))
+    return found
+
+
 def _first_arg(obj: object, call: str, arg: str) -> Any:
     found = plan.named(obj, call)
     return found[0].args.get(arg) if found else None

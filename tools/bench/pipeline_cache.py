@@ -51,7 +51,7 @@ def stage_commands() -> dict[str, str]:
         "frontend-test": frontend.TEST_COMMAND,
         "migrations-check": backend.MIGRATIONS_CHECK_COMMAND,
         "migrations-roundtrip": database.ROUNDTRIP_COMMANDS[1],
-        "e2e": frontend.E2E_COMMANDS["quick"],
+        "end-to-end": frontend.E2E_COMMANDS["quick"],
     }
     for part, lint in (("backend", backend), ("frontend", frontend), ("pipeline", pipeline_code)):
         for name, command in lint.LINT_COMMANDS.items():
