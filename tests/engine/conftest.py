@@ -16,15 +16,17 @@ from dagger import dag
 
 from ci.layout import SOURCE_IGNORE
 from ci.pipeline import Pipeline
-from tests.native.conftest import require
+from tests.support.prerequisites import require
 from tests.support.process import REPO
+
+ENGINE_FIX = "run tools/engine/up and source the environment it prints (/run/pipeline-engine/env)"
 
 
 @pytest.fixture
 async def engine() -> AsyncIterator[None]:
     """A connection to the engine for one test."""
     cli = os.environ.get("_EXPERIMENTAL_DAGGER_CLI_BIN") or shutil.which("dagger")
-    require(cli, "no Dagger engine: run tools/engine/up and source the environment it prints")
+    require(cli, "no Dagger engine", ENGINE_FIX)
     async with dagger.connection():
         yield
 

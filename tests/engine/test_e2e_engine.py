@@ -1,4 +1,4 @@
-"""end-to-end on the engine: the whole stack as services, and reports after a red run."""
+"""A failing Playwright spec on the engine: the error names it, and its report is kept."""
 
 import pytest
 
@@ -18,12 +18,6 @@ test("deliberately broken spec", { tag: "@quick" }, async ({ page }) => {
   });
 });
 """
-
-
-async def test_quick_suite_passes_against_the_stack(engine: None) -> None:
-    output = await (await pipeline()).end_to_end(Suite.QUICK)
-    assert " passed" in output
-    assert "failed" not in output
 
 
 async def test_failing_spec_fails_end_to_end_and_its_report_can_still_be_had(engine: None) -> None:

@@ -1,23 +1,10 @@
-"""Every pull-request gate, run for real on the engine against this repository."""
+"""What the gates print, read in client mode: the CLI tier checks that they pass."""
 
 import pytest
 
 from tests.engine.conftest import pipeline
 
 pytestmark = [pytest.mark.engine, pytest.mark.anyio]
-
-
-async def test_test_runs_every_gate_and_passes(engine: None) -> None:
-    summary = await (await pipeline()).test()
-    lines = summary.splitlines()
-    assert [line.split()[:2] for line in lines] == [
-        ["PASS", "lint"],
-        ["PASS", "backend-test"],
-        ["PASS", "frontend-test"],
-        ["PASS", "migrations-check"],
-        ["PASS", "migrations-roundtrip"],
-        ["PASS", "end-to-end"],
-    ]
 
 
 async def test_lint_reports_every_tool(engine: None) -> None:
@@ -43,13 +30,6 @@ async def test_frontend_test_runs_vitest_with_coverage(engine: None) -> None:
 async def test_migrations_check_passes(engine: None) -> None:
     output = await (await pipeline()).migrations_check()
     assert "No changes detected" in output
-
-
-async def test_backend_reports_hold_junit_coverage_and_exit_code(engine: None) -> None:
-    reports = await (await pipeline()).backend_reports()
-    assert set(await reports.entries()) >= {"junit.xml", "coverage.xml", "exit-code"}
-    assert (await reports.file("exit-code").contents()).strip() == "0"
-    assert "<testsuite" in await reports.file("junit.xml").contents()
 
 
 async def test_matrix_runs_one_cell_per_version(engine: None) -> None:

@@ -6,9 +6,7 @@ saying what to install (tools/dev/setup installs all of it).
 
 import os
 import shutil
-import socket
 import subprocess
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import postgres, prerequisites
 from tests.support.process import REPO, run
 
 BACKEND = REPO / "app" / "backend"
@@ -25,21 +24,10 @@ MIN_NODE_MAJOR = 22
 
 
 def require(condition: object, missing: str) -> None:
-    """Skip (or fail under CI) with `missing` + how to get it when `condition` is false."""
-    if condition:
-        return
-    message = f"{missing}; run tools/dev/setup to install the host-native prerequisites."
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """Skip (or fail under CI) when a host-native prerequisite is missing."""
+    prerequisites.require(
+        condition, missing, "run tools/dev/setup to install the host-native prerequisites"
+    )
 
 
 def wait_for_http(url: str, timeout: float = 60) -> None:
@@ -57,17 +45,10 @@ def wait_for_http(url: str, timeout: float = 60) -> None:
     raise AssertionError(f"{url} did not answer 200 within {timeout}s: {last}")
 
 
-def _postgres_bindir() -> Path | None:
-    """The newest installed major version's bin directory (Debian's layout)."""
-    initdbs = Path("/usr/lib/postgresql").glob("*/bin/initdb")
-    newest = max(initdbs, key=lambda p: float(p.parts[-3]), default=None)
-    return newest.parent if newest else None
-
-
 @pytest.fixture(scope="session")
 def postgres_bin() -> Path:
     """The directory of PostgreSQL's server and client programs (initdb, pg_dump, ...)."""
-    bindir = _postgres_bindir()
+    bindir = postgres.newest_bindir()
     require(bindir, "PostgreSQL server binaries not found (Debian package postgresql)")
     assert bindir is not None
     return bindir
@@ -76,55 +57,8 @@ def postgres_bin() -> Path:
 @pytest.fixture(scope="session")
 def postgres_url(postgres_bin: Path) -> Iterator[str]:
     """A throwaway PostgreSQL server on loopback; yields the app's DATABASE_URL."""
-    root = Path(tempfile.mkdtemp(prefix="printshop-pg-"))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(root, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", free_port()
-    server_options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(
-        [
-            *as_postgres,
-            str(postgres_bin / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-        ],
-        cwd=REPO,
-        env=os.environ,
-    )
-    run(
-        [
-            *as_postgres,
-            str(postgres_bin / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(root / "log"),
-            "-o",
-            server_options,
-            "-w",
-            "start",
-        ],
-        cwd=REPO,
-        env=os.environ,
-    )
-    try:
-        psql = [str(postgres_bin / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
-        run([*psql, "-c", "CREATE ROLE printshop LOGIN CREATEDB"], cwd=REPO, env=os.environ)
-        run([*psql, "-c", "CREATE DATABASE printshop OWNER printshop"], cwd=REPO, env=os.environ)
-        yield f"postgres://printshop@127.0.0.1:{port}/printshop"
-    finally:
-        subprocess.run(
-            [*as_postgres, str(postgres_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres.throwaway_server(postgres_bin, "127.0.0.1") as server:
+        yield server.database("printshop")
 
 
 @pytest.fixture(scope="session")

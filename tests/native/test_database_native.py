@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from ci.stages import backend, database
-from tests.native.conftest import BACKEND, free_port
+from tests.native.conftest import BACKEND
+from tests.support.postgres import free_port
 from tests.support.process import environment, run
 
 pytestmark = pytest.mark.native

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ci.stages import backend, frontend
-from tests.native.conftest import BACKEND, FRONTEND, free_port, wait_for_http
+from tests.native.conftest import BACKEND, FRONTEND, wait_for_http
+from tests.support.postgres import free_port
 from tests.support.process import environment, run
 
 pytestmark = pytest.mark.native

@@ -1,19 +1,26 @@
-"""Benchmark `test` on the reference app: cold, warm, and after touching one backend file.
+"""Benchmark the module as users run it: `dagger functions` and `dagger call test`.
 
-It works on a temporary copy of the files git tracks, and the change is an edit on
-disk, as a user makes it. For each run it prints the wall time and which stages ran
-again, read from the engine's own record of every exec in the session's progress log
-(CACHED: a hit in the engine's cache; DONE: evaluated again), not guessed from
-timings. The cold run starts from an empty engine cache (pruned first), so it removes
-everything the engine has cached.
+Everything goes through the real `dagger` CLI (module mode, `--progress=plain`) in a
+temporary copy of this checkout, a git work tree of its own so that the module's
+DefaultPath("/") is the copy. The one change is an edit on disk, as a user makes it.
+It prints, each row with its wall time:
 
-Needs an engine: `tools/engine/up` then `. /run/pipeline-engine/env`, or a Dagger
-CLI on a machine with Docker. Run from the repository root:
+1. module load: `dagger functions` on a cold engine (its cache emptied first with
+   `dagger core engine local-cache prune`: this removes everything the engine has
+   cached), then again, warm;
+2. `dagger call test` cold (only the module is cached), warm with nothing changed, and
+   after changing one backend file: execs run and cached and the stages that ran again,
+   read from the engine's own record of every exec in the progress log (CACHED: a hit in
+   the engine's cache; DONE or ERROR: evaluated), not guessed from timings;
+3. where the warm `dagger call test` time goes: the log's top-level spans (`connect`,
+   `load workspace: .`, the function call) with their durations.
+
+Needs `dagger` on PATH and an engine: `tools/engine/up` then `. /run/pipeline-engine/env`,
+or a Dagger CLI v0.21.8 with Docker. Run from the repository root:
 
     .venv/bin/python tools/bench/pipeline_cache.py
 """
 
-import io
 import os
 import platform
 import re
@@ -27,21 +34,101 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import anyio
-import dagger
-from dagger import dag
-
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from ci.layout import SOURCE_IGNORE  # noqa: E402
-from ci.pipeline import Pipeline  # noqa: E402
 from ci.stages import backend, database, frontend, pipeline_code  # noqa: E402
 
 TOUCHED = "app/backend/store/apps.py"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PRUNE = ["core", "engine", "local-cache", "prune"]
+# The plain progress log is coloured even when captured: SGR and other CSI sequences, OSC.
+ANSI = re.compile(r"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\))")
+# `NN  : ┆ withExec <command>` when an exec span starts, and its status when it ends.
 EXEC_START = re.compile(r"^(\d+)\s*:[\s┆]*withExec (.+)$")
 EXEC_END = re.compile(r"^(\d+)\s*:[\s┆]*Container\.withExec (DONE|CACHED|ERROR)\b")
+# A top-level span ending: no `┆` indent, a name (a log line starts with `[<time>] |`).
+SPAN_END = re.compile(r"^(\d+)\s*: ([^\s┆\[].*?) (DONE|CACHED|ERROR) \[([0-9dhms.]+)\]")
+DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?")
+FUNCTION_CALL = re.compile(r"[A-Z]\w*\.\w+")  # the called function's span: Pipeline.test
+ENGINE_VERSION = re.compile(r"server-version=(\S+)")
+NO_CLI = (
+    "No `dagger` CLI on PATH: run tools/engine/up and source /run/pipeline-engine/env, "
+    "or install the Dagger CLI v0.21.8."
+)
+
+
+@dataclass(frozen=True)
+class Exec:
+    """One withExec span of a progress log: its command and final status."""
+
+    command: str
+    status: str  # DONE | CACHED | ERROR
+
+
+@dataclass(frozen=True)
+class Span:
+    """One top-level span of a progress log: its name, final status and duration."""
+
+    name: str
+    status: str  # DONE | CACHED | ERROR
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Run:
+    """One `dagger` command: its wall time, exit code and plain progress log (stderr)."""
+
+    name: str
+    seconds: float
+    exit_code: int
+    log: str
+
+
+def readable(log: str) -> str:
+    """`log` without terminal escape sequences."""
+    return ANSI.sub("", log)
+
+
+def duration_seconds(text: str) -> float:
+    """A duration as the progress log prints it (0.0s, 5.4s, 1m32s, 2h3m4s, 1d2h3m4s)."""
+    match = DURATION.fullmatch(text)
+    if not text or match is None:
+        raise ValueError(f"not a progress-log duration: {text!r}")
+    days, hours, minutes, seconds = (float(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def execs(log: str) -> list[Exec]:
+    """Every withExec span of a plain progress log, with its last status, in log order.
+
+    A span is drawn again at each context switch; its last status line is the final one.
+    """
+    commands: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+    for line in readable(log).splitlines():
+        if start := EXEC_START.match(line):
+            commands.setdefault(start[1], start[2].strip())
+        elif end := EXEC_END.match(line):
+            statuses[end[1]] = end[2]
+    return [Exec(commands[span], status) for span, status in statuses.items() if span in commands]
+
+
+def top_spans(log: str) -> list[Span]:
+    """The top-level spans of a plain progress log, in the order they started.
+
+    Each with its last status and duration: `connect`, `load workspace: .`, ...,
+    `Pipeline.test`.
+    """
+    ended: dict[int, Span] = {}
+    for line in readable(log).splitlines():
+        if end := SPAN_END.match(line):
+            ended[int(end[1])] = Span(end[2], end[3], duration_seconds(end[4]))
+    return [ended[index] for index in sorted(ended)]
+
+
+def function_call(log: str) -> Span | None:
+    """The span of the function `dagger call` called, if the log has one."""
+    return next((s for s in top_spans(log) if FUNCTION_CALL.fullmatch(s.name)), None)
 
 
 def stage_commands() -> dict[str, str]:
@@ -59,53 +146,59 @@ def stage_commands() -> dict[str, str]:
     return {stage: shlex.join(command) for stage, command in commands.items()}
 
 
-@dataclass
-class Run:
-    """One benchmark run: its wall time and the final status of every exec."""
-
-    name: str
-    seconds: float
-    execs: dict[str, str]  # command -> DONE | CACHED | ERROR
-
-
-def exec_statuses(log: str) -> dict[str, str]:
-    """Command -> last status of each withExec span in a plain progress log."""
-    commands: dict[str, str] = {}
-    statuses: dict[str, str] = {}
-    for line in ANSI.sub("", log).splitlines():
-        if start := EXEC_START.match(line):
-            commands[start[1]] = start[2].strip()
-        elif end := EXEC_END.match(line):
-            statuses[end[1]] = end[2]
-    return {commands[span]: status for span, status in statuses.items() if span in commands}
+def stages_ran_again(found: list[Exec], stages: dict[str, str]) -> str:
+    """The stages whose command was evaluated (not a cache hit): `all`, `none` or names."""
+    again = [
+        stage
+        for stage, command in stages.items()
+        if any(e.command == command and e.status != "CACHED" for e in found)
+    ]
+    if len(again) == len(stages):
+        return "all"
+    return ", ".join(again) or "none"
 
 
-async def run_test(name: str, checkout: Path) -> Run:
-    """Run `test` on `checkout` in a session of its own; collect what the engine reports."""
-    log = io.StringIO()
-    async with dagger.connection(dagger.Config(log_output=log)):
-        source = dag.host().directory(str(checkout), exclude=SOURCE_IGNORE)
-        started = time.monotonic()
-        pipeline = await Pipeline.create(source)
-        try:
-            await pipeline.test()
-        except Exception as exc:  # noqa: BLE001 - a red run is still measured
-            print(f"  ({name}: test failed: {str(exc).splitlines()[0]})")
-        seconds = time.monotonic() - started
-    return Run(name, seconds, exec_statuses(log.getvalue()))
+def run_dagger(cli: str, checkout: Path, name: str, *args: str) -> Run:
+    """`dagger --progress=plain <args>` in `checkout`, timed, its log captured."""
+    print(f"running: dagger {' '.join(args)}  ({name})", flush=True)
+    started = time.monotonic()
+    done = subprocess.run(  # noqa: S603 - the dagger CLI from PATH, fixed arguments
+        [cli, "--progress=plain", *args],
+        cwd=checkout,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    run = Run(name, time.monotonic() - started, done.returncode, done.stderr)
+    if run.exit_code != 0:
+        print(f"  ({name}: dagger exited {run.exit_code}: {last_line(run.log)})", flush=True)
+    return run
+
+
+def last_line(log: str) -> str:
+    """The last non-empty line of `log`, readable."""
+    lines = [line.strip() for line in readable(log).splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
 
 
 def copy_checkout(target: Path) -> Path:
-    """The files git tracks here, copied to `target`: a checkout the benchmark may edit."""
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"],  # noqa: S607 - git from PATH, as a user runs it
+    """Copy this checkout's files (tracked and new, not ignored) to `target`, a git work tree.
+
+    `git init` makes the copy a repository of its own, so the module's DefaultPath("/")
+    is the copy, which the benchmark may edit.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
         cwd=REPO,
         capture_output=True,
         check=True,
     ).stdout.decode()
-    for name in filter(None, tracked.split("\0")):
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / name, target / name)
+    for name in filter(None, listed.split("\0")):
+        if (REPO / name).is_file():  # a tracked file deleted in the work tree is left out
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    subprocess.run(["git", "init", "-q", str(target)], check=True)  # noqa: S603, S607
     return target
 
 
@@ -115,41 +208,111 @@ def touch(checkout: Path) -> None:
     path.write_text(f"# benchmark edit {time.time_ns()}\n{path.read_text()}")
 
 
-async def prune() -> None:
-    """Empty the engine's cache, so the next run is cold."""
-    async with dagger.connection():
-        await dag.engine().local_cache().prune()
-
-
-def report(runs: list[Run]) -> None:
-    """Print one line per run: wall time, execs run and cached, stages that ran."""
-    stages = stage_commands()
-    print(
-        f"\n`dagger call test` figures, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.machine()}, {os.cpu_count()} cores"
-    )
-    print(f"{'run':<44} {'wall':>8} {'ran':>5} {'cached':>7}  stages that ran again")
-    for run in runs:
-        ran = [c for c, s in run.execs.items() if s == "DONE"]
-        cached = [c for c, s in run.execs.items() if s == "CACHED"]
-        again = [stage for stage, command in stages.items() if run.execs.get(command) == "DONE"]
-        names = ", ".join(again) if len(again) < len(stages) else "all"
-        print(
-            f"{run.name:<44} {run.seconds:7.1f}s {len(ran):>5} {len(cached):>7}  {names or 'none'}"
+def prune(cli: str, checkout: Path) -> None:
+    """Empty the engine's cache, so the next run is cold; stop if that fails."""
+    run = run_dagger(cli, checkout, "empty the engine cache", *PRUNE)
+    if run.exit_code != 0:
+        sys.exit(
+            f"`dagger {' '.join(PRUNE)}` failed, so no run would be cold: {last_line(run.log)}"
         )
 
 
-async def main() -> None:
-    """Cold, warm, and one-file-changed runs on a copy of this checkout, then the figures."""
+def host_facts(cli: str, log: str) -> str:
+    """Date, cores, memory, architecture, the CLI's version and the engine's (from a log)."""
+    version = subprocess.run(  # noqa: S603 - the dagger CLI from PATH, fixed arguments
+        [cli, "version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    engine = ENGINE_VERSION.search(readable(log))
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {memory:.0f} GiB, "
+        f"{platform.machine()}; CLI: {version or 'dagger version printed nothing'}; "
+        f"engine: {engine[1] if engine else 'not in the log'}"
+    )
+
+
+def table_row(run: Run, stages: dict[str, str]) -> str:
+    """A run as a Markdown table row: wall, module load, function call, execs, stages."""
+    load = next((s for s in top_spans(run.log) if s.name.startswith("load workspace")), None)
+    call = function_call(run.log)
+    cells = [run.name, f"{run.seconds:.1f} s", f"{load.seconds:.1f} s" if load else "-"]
+    if call is None:
+        cells += ["-", "-", "-", "-"]
+    else:
+        found = execs(run.log)
+        ran = sum(e.status != "CACHED" for e in found)
+        cells += [
+            f"{call.status} {call.seconds:.1f} s",
+            str(ran),
+            str(len(found) - ran),
+            stages_ran_again(found, stages),
+        ]
+    return "| " + " | ".join(cells) + " |"
+
+
+SPAN_NOTES = {
+    "connect": "engine connection, session",
+    "load workspace: .": "module load: upload, the Python runtime's registration call",
+}
+
+
+def breakdown(run: Run) -> list[str]:
+    """Where a run's wall time goes: its top-level spans, then what lies outside them."""
+    spans = top_spans(run.log)
+    rows = ["| span | time | status |", "| --- | ---: | --- |"]
+    for span in spans:
+        note = SPAN_NOTES.get(span.name, "")
+        if FUNCTION_CALL.fullmatch(span.name):
+            note = "the function call"
+        label = f"`{span.name}`" + (f" ({note})" if note else "")
+        rows.append(f"| {label} | {span.seconds:.1f} s | {span.status} |")
+    outside = run.seconds - sum(span.seconds for span in spans)
+    rows.append(f"| outside these spans: CLI start and exit, telemetry flush | {outside:.1f} s | |")
+    rows.append(f"| wall | {run.seconds:.1f} s | |")
+    return rows
+
+
+def report(cli: str, loads: list[Run], calls: list[Run]) -> None:
+    """Host facts, one table row per run, and the warm `dagger call test` breakdown."""
+    stages = stage_commands()
+    print(f"\nFigures: {host_facts(cli, loads[0].log)}\n")
+    print("| run | wall | load workspace | function call | execs run | cached | stages run again |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | --- |")
+    for run in loads + calls:
+        print(table_row(run, stages))
+    warm = calls[1]
+    print(f"\nWhere the warm time goes ({warm.name}):\n")
+    print("\n".join(breakdown(warm)))
+
+
+def main() -> None:
+    """Module load cold and warm, then `test` cold, warm and after a one-file change."""
+    cli = shutil.which("dagger")
+    if cli is None:
+        sys.exit(NO_CLI)
     with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
         checkout = copy_checkout(Path(tmp))
-        await prune()
-        runs = [await run_test("cold (engine cache pruned)", checkout)]
-        runs.append(await run_test("warm (nothing changed)", checkout))
+        prune(cli, checkout)
+        loads = [
+            run_dagger(
+                cli, checkout, "`dagger functions`, cold (engine cache pruned)", "functions"
+            ),
+            run_dagger(cli, checkout, "`dagger functions`, warm", "functions"),
+        ]
+        calls = [
+            run_dagger(
+                cli, checkout, "`dagger call test`, cold (only the module cached)", "call", "test"
+            ),
+            run_dagger(cli, checkout, "`dagger call test`, warm (nothing changed)", "call", "test"),
+        ]
         touch(checkout)
-        runs.append(await run_test(f"after changing {TOUCHED}", checkout))
-    report(runs)
+        calls.append(
+            run_dagger(
+                cli, checkout, f"`dagger call test`, after changing `{TOUCHED}`", "call", "test"
+            )
+        )
+    report(cli, loads, calls)
 
 
 if __name__ == "__main__":
-    anyio.run(main)
+    main()

@@ -18,6 +18,9 @@ ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DAGGER_BIN_DIR="$CACHE_DIR/dagger-$DAGGER_VERSION/bin"
 RUNC_BIN="$CACHE_DIR/runc-$RUNC_VERSION/runc"
 CNI_BIN_DIR="$CACHE_DIR/cni-$CNI_VERSION/bin"
+SDK_CONTENT_DIR="$CACHE_DIR/sdk-content-$DAGGER_VERSION"
+# Where the engine looks for its builtin SDK content (hard-coded, as runc's path).
+ENGINE_CONTENT_DIR=/usr/local/share/dagger/content
 ENGINE_SOCK="$RUN_DIR/engine.sock"
 ENV_FILE="$RUN_DIR/env"
 

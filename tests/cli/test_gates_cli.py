@@ -1,0 +1,55 @@
+"""The gates through the CLI: green on this checkout, red with the cause on a broken copy."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.dagger_cli import DaggerCli, readable
+
+pytestmark = pytest.mark.cli
+
+GATES = ("lint", "backend-test", "frontend-test", "migrations-check", "migrations-roundtrip")
+
+
+def test_test_passes_and_reports_each_gate(dagger_cli: DaggerCli, checkout: Path) -> None:
+    done = dagger_cli.run("dagger call test", checkout)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    for gate in (*GATES, "end-to-end"):
+        assert f"PASS  {gate} " in done.stdout, done.stdout
+
+
+def test_check_runs_every_check_and_passes(dagger_cli: DaggerCli, checkout: Path) -> None:
+    done = dagger_cli.run("dagger check", checkout)
+    output = readable(done.stdout + done.stderr)
+    assert done.returncode == 0, output[-6000:]
+    for gate in (*GATES, "end-to-end"):
+        assert f"pipeline:{gate}" in output, f"dagger check did not run {gate}"
+
+
+def test_a_broken_backend_test_fails_test_naming_the_stage(
+    dagger_cli: DaggerCli, broken_checkout: Path
+) -> None:
+    done = dagger_cli.run("dagger call test", broken_checkout)
+    error = readable(done.stderr)
+    assert done.returncode != 0
+    assert "test failed in backend-test; the failing output is below." in error
+    assert "FAIL  backend-test" in error
+    assert "deliberately broken for the CLI tier" in error
+    assert "Traceback" not in error
+
+
+def test_reports_are_written_with_o(dagger_cli: DaggerCli, checkout: Path) -> None:
+    done = dagger_cli.run("dagger call -o reports/cli-backend backend-reports", checkout)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    reports = checkout / "reports" / "cli-backend"
+    assert (reports / "exit-code").read_text().strip() == "0"
+    assert "<testsuite" in (reports / "junit.xml").read_text()
+    assert (reports / "coverage.xml").exists()
+
+
+def test_reports_of_a_red_run_are_written_too(dagger_cli: DaggerCli, broken_checkout: Path) -> None:
+    done = dagger_cli.run("dagger call -o reports/red backend-reports", broken_checkout)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    reports = broken_checkout / "reports" / "red"
+    assert (reports / "exit-code").read_text().strip() == "1"
+    assert "test_deliberately_broken" in (reports / "junit.xml").read_text()

@@ -1,0 +1,38 @@
+"""migrate through the CLI: the plan printed, the URL's secret nowhere, bad input refused."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.dagger_cli import DaggerCli, readable
+
+pytestmark = pytest.mark.cli
+
+
+def test_dry_run_prints_the_plan_and_never_the_url(
+    dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
+) -> None:
+    done = dagger_cli.run(
+        "dagger call migrate --env staging --database-url env://SHOP_DATABASE_URL --dry-run",
+        checkout,
+        {"SHOP_DATABASE_URL": database_url},
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, readable(output)[-6000:]
+    assert "store.0001_initial" in output
+    assert canary not in output
+
+
+def test_an_unknown_environment_is_refused_with_the_list(
+    dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
+) -> None:
+    done = dagger_cli.run(
+        "dagger call migrate --env prod --database-url env://SHOP_DATABASE_URL --dry-run",
+        checkout,
+        {"SHOP_DATABASE_URL": database_url},
+    )
+    error = readable(done.stderr)
+    assert done.returncode != 0
+    assert 'invalid argument "prod" for "--env" flag' in error
+    assert "PRODUCTION,STAGING" in error
+    assert canary not in done.stdout + done.stderr

@@ -1,0 +1,88 @@
+"""Every `dagger` command the READMEs show, run exactly as written.
+
+What a command needs is read from its text: each `env://NAME` gets a fresh database's
+URL (with a canary password that must show nowhere), `terminal` and `-i` run in a
+pseudo-terminal where any shell that opens is left with `exit`, and what `-o` or
+`--path` names must exist afterwards.
+"""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.dagger_cli import DaggerCli, leave_shell
+from tests.support.postgres import Server
+from tests.support.readme import DocCommand, dagger_commands
+
+pytestmark = pytest.mark.cli
+
+COMMANDS = dagger_commands()
+SECRET_VARIABLE = re.compile(r"env://(\w+)")
+# What -o or --path names; it may hold a command substitution: backups/$(date +%F).
+EXPORT_PATH = re.compile(r"(?:-o|--output|--path)[= ]((?:\$\([^)]*\)|\S)+)")
+SUMMARY_LINE = re.compile(r"^(PASS|FAIL)  (.+?)\s+[0-9.]+s$", re.MULTILINE)
+# Commands whose defaults need an image no registry here serves and tools/engine cannot
+# build: no Debian suite packages Python 3.12, and Python 3.14 only in the next one.
+# They run as written all the same, and must fail in exactly these cells, each for want
+# of its image, with every other cell passing.
+WITHOUT_STAND_IN = {
+    "dagger call test-matrix": {
+        "backend python 3.12": "python:3.12-slim",
+        "backend python 3.14": "python:3.14-slim",
+    },
+}
+
+
+def test_the_readmes_show_commands() -> None:
+    assert len(COMMANDS) >= 10, "the README command collector found too few commands"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=str)
+def test_readme_command_runs_as_written(
+    command: DocCommand,
+    dagger_cli: DaggerCli,
+    checkout: Path,
+    database_server: Server,
+    canary: str,
+) -> None:
+    variables = {
+        name: database_server.database(f"readme_{command.line}_{name.lower()}", password=canary)
+        for name in SECRET_VARIABLE.findall(command.text)
+    }
+    if re.search(r"\s(-i|--interactive)\s|\sterminal$", command.text):
+        interaction = dagger_cli.interact(command.text, checkout, leave_shell, variables)
+        code, output = interaction.exit_code, interaction.transcript
+    else:
+        done = dagger_cli.run(command.text, checkout, variables)
+        code, output = done.returncode, done.stdout + done.stderr
+    assert canary not in output, f"`{command.text}` showed a secret value"
+    if command.text in WITHOUT_STAND_IN:
+        _fails_only_for_want_of(WITHOUT_STAND_IN[command.text], code, output)
+        return
+    assert code == 0, f"`{command.text}` exited with {code}:\n{output[-6000:]}"
+    for path in EXPORT_PATH.findall(command.text):
+        exported = checkout / _expanded(path, checkout)
+        assert exported.is_dir(), f"{exported} is missing"
+        assert any(exported.iterdir()), f"{exported} is empty"
+
+
+def _fails_only_for_want_of(images: dict[str, str], code: int | None, output: str) -> None:
+    """The run failed in exactly the cells of `images` (cell -> image), each one because
+    its image could not be pulled, and every other cell passed."""
+    results = {name: outcome for outcome, name in SUMMARY_LINE.findall(output)}
+    failed = {name for name, outcome in results.items() if outcome == "FAIL"}
+    assert code != 0, f"it passed although {sorted(images)} have no image"
+    assert failed == set(images), f"unexpected cells failed:\n{output[-6000:]}"
+    assert "PASS" in results.values(), f"no cell passed:\n{output[-6000:]}"
+    for image in images.values():
+        assert f"{image}: not found" in output, f"{image} is not why it failed:\n{output[-6000:]}"
+
+
+def _expanded(path: str, cwd: Path) -> str:
+    """`path` as the shell expands it (it may hold `$(date +%F)`)."""
+    done = subprocess.run(
+        ["bash", "-c", f"printf %s {path}"], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return done.stdout

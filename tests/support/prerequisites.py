@@ -1,0 +1,15 @@
+"""A missing prerequisite skips on a laptop and fails under CI=true, saying how to get it."""
+
+import os
+
+import pytest
+
+
+def require(condition: object, missing: str, fix: str) -> None:
+    """Skip (or fail when CI is set) with `missing` and `fix` when `condition` is false."""
+    if condition:
+        return
+    message = f"{missing}; {fix}."
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message)
+    pytest.skip(message)

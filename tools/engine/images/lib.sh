@@ -1,0 +1,134 @@
+# Building images from recipes: the helpers `images/build` (stand-in images, pushed to
+# the local registry) and `build-sdk-content` (the engine's builtin SDK content) share.
+# Source it after ../lib.sh; do not run it.
+#
+# A recipe is a bash file that sets IMAGE, ARCH, SUITE, PACKAGES and the image config,
+# and may define prepare(), customize() and finish() working on $ROOTFS (see README.md).
+# SUITE=scratch starts from an empty root filesystem (no Debian, no packages).
+#
+# Caches (in $CACHE_DIR/images): a debootstrap base per suite and arch, and one OCI
+# layout per recipe content.
+
+IMG_CACHE=$CACHE_DIR/images
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+IMAGES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mkdir -p "$IMG_CACHE/base" "$IMG_CACHE/oci" "$IMG_CACHE/work"
+
+# in_chroot ROOTFS CMD...: run CMD inside ROOTFS with /proc, /dev and /sys mounted in a
+# private mount namespace (the mounts vanish with it).
+in_chroot() {
+  local root=$1; shift
+  unshare -m --propagation private -- sh -c '
+    r=$1; shift
+    mount -t proc proc "$r/proc"; mount --rbind /dev "$r/dev"; mount --rbind /sys "$r/sys"
+    exec chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" "$@"
+}
+
+# base_tar SUITE ARCH: path of a cached minbase rootfs tarball, made on first use.
+base_tar() {
+  local suite=$1 arch=$2 tar=$IMG_CACHE/base/$1-$2.tar
+  if [ ! -f "$tar" ]; then
+    local dir=$IMG_CACHE/work/base-$suite-$arch
+    rm -rf "$dir"
+    log "debootstrap $suite/$arch (log: $LOG_DIR/debootstrap.log)"
+    run_logged debootstrap debootstrap --variant=minbase --arch="$arch" \
+      --include=ca-certificates "$suite" "$dir" "$DEBIAN_MIRROR"
+    tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+    rm -rf "$dir"
+  fi
+  echo "$tar"
+}
+
+# trust_host_ca ROOTFS: install the host's extra CA certificates (the HTTPS proxy's)
+# so apt, pip and npm inside the image work here. The engine also injects them into
+# every container it runs.
+trust_host_ca() {
+  mkdir -p "$1/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$1/usr/local/share/ca-certificates/" 2>/dev/null || true
+  in_chroot "$1" update-ca-certificates >/dev/null
+}
+
+# slim ROOTFS: drop apt lists, caches, docs and build-only files.
+slim() {
+  local r=$1
+  in_chroot "$r" apt-get clean
+  rm -rf "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin "$r"/var/cache/debconf/*-old \
+         "$r"/var/log/apt/* "$r"/var/log/dpkg.log "$r"/var/log/alternatives.log \
+         "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* \
+         "$r"/root/.cache "$r"/root/.npm "$r"/tmp/* "$r"/usr/sbin/policy-rc.d
+  find "$r"/usr -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+  : >"$r/etc/resolv.conf"; : >"$r/etc/hostname"
+}
+
+# load_recipe FILE: set the recipe's variables (defaults first), RECIPE_HASH (of the
+# recipe, this library, the files in its FILES_DIR and the image name), TAG and LAYOUT
+# (the OCI layout build_layout makes).
+load_recipe() {
+  RECIPE=$1
+  IMAGE="" ARCH=amd64 SUITE=trixie PACKAGES="" WORKDIR=/ USER_="" STOPSIGNAL=""
+  ENV_=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "LANG=C.UTF-8")
+  CMD=(bash) ENTRYPOINT=() EXPOSE=() VOLUMES=() FILES_DIR=""
+  prepare() { :; }    # runs before the packages are installed
+  customize() { :; }  # runs after
+  finish() { :; }     # runs after slim, for files slim would drop (caches)
+  # shellcheck disable=SC1090
+  . "$RECIPE"
+  [ -n "$IMAGE" ] || die "$RECIPE sets no IMAGE"
+  RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
+                  echo "$IMAGE"; } | sha256sum | cut -c1-16)
+  local name=${IMAGE%%:*}
+  TAG=${IMAGE##*:}
+  LAYOUT=$IMG_CACHE/oci/${name//\//_}-$TAG-$ARCH-$RECIPE_HASH
+  CURRENT_LOG=$LOG_DIR/image-${name//\//_}-$TAG-$ARCH.log
+}
+
+# build_layout: build the OCI layout of the loaded recipe ($LAYOUT, image $LAYOUT:$TAG)
+# unless it is already complete: one layer holding the whole root filesystem.
+build_layout() {
+  [ -f "$LAYOUT/.complete" ] && return 0
+  log "building $IMAGE ($ARCH) from $(basename "$RECIPE"), log: $CURRENT_LOG"
+  local work=$IMG_CACHE/work/$(basename "$LAYOUT")
+  rm -rf "$work" "$LAYOUT"; mkdir -p "$work/rootfs"
+  ROOTFS=$work/rootfs
+  {
+    if [ "$SUITE" = scratch ]; then
+      customize
+    else
+      tar -C "$ROOTFS" --numeric-owner -xf "$(base_tar "$SUITE" "$ARCH")"
+      cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+      printf '#!/bin/sh\nexit 101\n' >"$ROOTFS/usr/sbin/policy-rc.d"; chmod +x "$ROOTFS/usr/sbin/policy-rc.d"
+      printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
+        >"$ROOTFS/etc/apt/apt.conf.d/90stand-in"
+      trust_host_ca "$ROOTFS"
+      prepare
+      if [ -n "$PACKAGES" ]; then
+        in_chroot "$ROOTFS" apt-get update
+        # shellcheck disable=SC2086
+        in_chroot "$ROOTFS" apt-get install -y $PACKAGES
+      fi
+      customize
+      slim "$ROOTFS"
+      finish
+    fi
+  } >>"$CURRENT_LOG" 2>&1
+
+  tar -C "$ROOTFS" --numeric-owner --owner=0 --group=0 -cf "$work/layer.tar" .
+  umoci init --layout "$LAYOUT"
+  umoci new --image "$LAYOUT:$TAG"
+  umoci raw add-layer --image "$LAYOUT:$TAG" "$work/layer.tar"
+  local args=(--image "$LAYOUT:$TAG" --os linux --architecture "$ARCH"
+              --config.workingdir "$WORKDIR" --config.label "org.pipeline-engine.recipe=$RECIPE_HASH"
+              --config.label "org.pipeline-engine.stand-in-for=$IMAGE")
+  local e; for e in "${ENV_[@]}"; do args+=(--config.env "$e"); done
+  for e in "${CMD[@]}"; do args+=(--config.cmd "$e"); done
+  for e in "${ENTRYPOINT[@]}"; do args+=(--config.entrypoint "$e"); done
+  for e in "${EXPOSE[@]}"; do args+=(--config.exposedports "$e"); done
+  for e in "${VOLUMES[@]}"; do args+=(--config.volume "$e"); done
+  [ -n "$USER_" ] && args+=(--config.user "$USER_")
+  [ -n "$STOPSIGNAL" ] && args+=(--config.stopsignal "$STOPSIGNAL")
+  umoci config "${args[@]}"
+  umoci gc --layout "$LAYOUT"
+  rm -rf "$work"
+  touch "$LAYOUT/.complete"
+}
