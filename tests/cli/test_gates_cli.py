@@ -38,18 +38,17 @@ def test_a_broken_backend_test_fails_test_naming_the_stage(
     assert "Traceback" not in error
 
 
-def test_reports_are_written_with_o(dagger_cli: DaggerCli, checkout: Path) -> None:
+@pytest.mark.parametrize(
+    ("copy", "exit_code", "a_test"),
+    [("checkout", "0", "test_health_ok"), ("broken_checkout", "1", "test_deliberately_broken")],
+)
+def test_reports_are_written_with_o_also_after_a_red_run(
+    dagger_cli: DaggerCli, request: pytest.FixtureRequest, copy: str, exit_code: str, a_test: str
+) -> None:
+    checkout: Path = request.getfixturevalue(copy)
     done = dagger_cli.run("dagger call -o reports/cli-backend backend-reports", checkout)
     assert done.returncode == 0, readable(done.stderr)[-6000:]
     reports = checkout / "reports" / "cli-backend"
-    assert (reports / "exit-code").read_text().strip() == "0"
-    assert "<testsuite" in (reports / "junit.xml").read_text()
+    assert (reports / "exit-code").read_text().strip() == exit_code
+    assert a_test in (reports / "junit.xml").read_text()
     assert (reports / "coverage.xml").exists()
-
-
-def test_reports_of_a_red_run_are_written_too(dagger_cli: DaggerCli, broken_checkout: Path) -> None:
-    done = dagger_cli.run("dagger call -o reports/red backend-reports", broken_checkout)
-    assert done.returncode == 0, readable(done.stderr)[-6000:]
-    reports = broken_checkout / "reports" / "red"
-    assert (reports / "exit-code").read_text().strip() == "1"
-    assert "test_deliberately_broken" in (reports / "junit.xml").read_text()

@@ -1,5 +1,6 @@
 """migrate through the CLI: the plan printed, the URL's secret nowhere, bad input refused."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,21 @@ from tests.support.dagger_cli import DaggerCli, readable
 pytestmark = pytest.mark.cli
 
 
-def test_dry_run_prints_the_plan_and_never_the_url(
-    dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
-) -> None:
-    done = dagger_cli.run(
-        "dagger call migrate --env staging --database-url env://SHOP_DATABASE_URL --dry-run",
+def migrate(
+    dagger_cli: DaggerCli, checkout: Path, environment: str, database_url: str
+) -> subprocess.CompletedProcess[str]:
+    """`migrate --dry-run` on `environment`, the URL given as env://SHOP_DATABASE_URL."""
+    return dagger_cli.run(
+        f"dagger call migrate --env {environment} --database-url env://SHOP_DATABASE_URL --dry-run",
         checkout,
         {"SHOP_DATABASE_URL": database_url},
     )
+
+
+def test_dry_run_prints_the_plan_and_never_the_url(
+    dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
+) -> None:
+    done = migrate(dagger_cli, checkout, "staging", database_url)
     output = done.stdout + done.stderr
     assert done.returncode == 0, readable(output)[-6000:]
     assert "store.0001_initial" in output
@@ -26,11 +34,7 @@ def test_dry_run_prints_the_plan_and_never_the_url(
 def test_an_unknown_environment_is_refused_with_the_list(
     dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
 ) -> None:
-    done = dagger_cli.run(
-        "dagger call migrate --env prod --database-url env://SHOP_DATABASE_URL --dry-run",
-        checkout,
-        {"SHOP_DATABASE_URL": database_url},
-    )
+    done = migrate(dagger_cli, checkout, "prod", database_url)
     error = readable(done.stderr)
     assert done.returncode != 0
     assert 'invalid argument "prod" for "--env" flag' in error
