@@ -39,10 +39,11 @@ sys.path.insert(0, str(REPO))
 
 from ci.stages import backend, database, frontend, pipeline_code  # noqa: E402
 
+# The same copy of the checkout and escape-stripping the CLI tier uses (the log is coloured).
+from tests.support.dagger_cli import checkout_copy, readable  # noqa: E402
+
 TOUCHED = "app/backend/store/apps.py"
 PRUNE = ["core", "engine", "local-cache", "prune"]
-# The plain progress log is coloured even when captured: SGR and other CSI sequences, OSC.
-ANSI = re.compile(r"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\))")
 # `NN  : ┆ withExec <command>` when an exec span starts, and its status when it ends.
 EXEC_START = re.compile(r"^(\d+)\s*:[\s┆]*withExec (.+)$")
 EXEC_END = re.compile(r"^(\d+)\s*:[\s┆]*Container\.withExec (DONE|CACHED|ERROR)\b")
@@ -82,11 +83,6 @@ class Run:
     seconds: float
     exit_code: int
     log: str
-
-
-def readable(log: str) -> str:
-    """`log` without terminal escape sequences."""
-    return ANSI.sub("", log)
 
 
 def duration_seconds(text: str) -> float:
@@ -182,26 +178,6 @@ def last_line(log: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def copy_checkout(target: Path) -> Path:
-    """Copy this checkout's files (tracked and new, not ignored) to `target`, a git work tree.
-
-    `git init` makes the copy a repository of its own, so the module's DefaultPath("/")
-    is the copy, which the benchmark may edit.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        if (REPO / name).is_file():  # a tracked file deleted in the work tree is left out
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, target / name)
-    subprocess.run(["git", "init", "-q", str(target)], check=True)  # noqa: S603, S607
-    return target
-
-
 def touch(checkout: Path) -> None:
     """Change one backend file on disk, as an editor would (a comment line at the top)."""
     path = checkout / TOUCHED
@@ -291,7 +267,7 @@ def main() -> None:
     if cli is None:
         sys.exit(NO_CLI)
     with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
-        checkout = copy_checkout(Path(tmp))
+        checkout = checkout_copy(Path(tmp))
         prune(cli, checkout)
         loads = [
             run_dagger(
