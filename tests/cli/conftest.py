@@ -16,9 +16,8 @@ import pytest
 
 from tests.support import postgres
 from tests.support.dagger_cli import DaggerCli, checkout_copy
-from tests.support.prerequisites import require
+from tests.support.prerequisites import ENGINE_FIX, require
 
-ENGINE_FIX = "run tools/engine/up and source the environment it prints (/run/pipeline-engine/env)"
 BROKEN_TEST_PATH = "app/backend/tests/test_broken.py"
 # Lint-clean, so that only backend-test fails.
 BROKEN_TEST = """def test_deliberately_broken() -> None:

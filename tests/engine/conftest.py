@@ -16,10 +16,8 @@ from dagger import dag
 
 from ci.layout import SOURCE_IGNORE
 from ci.pipeline import Pipeline
-from tests.support.prerequisites import require
+from tests.support.prerequisites import ENGINE_FIX, require
 from tests.support.process import REPO
-
-ENGINE_FIX = "run tools/engine/up and source the environment it prints (/run/pipeline-engine/env)"
 
 
 @pytest.fixture
