@@ -13,17 +13,26 @@ from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
+from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
 from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
+from ci.publishing import image_tags, registry_host
 from ci.report import command_error, failure_text, require_passed
-from ci.stages import backend, database, e2e, frontend
+from ci.stages import backend, database, e2e, frontend, images
 from ci.stages.pipeline_code import pipeline_code_lint
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
+PlatformsArg = Annotated[
+    list[str] | None, Doc("Platforms to build (default: linux/amd64,linux/arm64)")
+]
+SourceUrlArg = Annotated[str, Doc("Repository URL for the labels")]
+CreatedArg = Annotated[
+    str, Doc("Build time for the labels, RFC 3339 (default: the epoch, reproducible)")
+]
 
 
 @object_type
 class Pipeline:
-    """CI/CD of the print shop reference app: lint, tests and debug shells for each stage."""
+    """CI/CD of the print shop reference app: lint, tests, images and a debug shell per stage."""
 
     source: Annotated[dagger.Directory, Doc("The repository: app/ and the pipeline's code")] = (
         field()
@@ -248,6 +257,84 @@ class Pipeline:
         return results.with_new_file("migrate.txt", migrated)
 
     @function
+    async def build(
+        self,
+        platform: PlatformsArg = None,
+        version: Annotated[str, Doc("Release version for the labels, e.g. 1.2.3")] = "dev",
+        revision: Annotated[str, Doc("Git commit for the labels, e.g. $GITHUB_SHA")] = "unknown",
+        source_url: SourceUrlArg = "unknown",
+        created: CreatedArg = EPOCH,
+    ) -> Images:
+        """Build the backend and frontend images for each platform (no Dockerfile); print sizes.
+
+        Chain `backend --platform P` or `frontend --platform P` for one image, `tarballs`
+        for OCI archives of all.
+        """
+        platforms = checked_platforms(platform)
+        labels = oci_labels(source_url, revision, version, created)
+        backends, frontends = self._image_variants(platforms, labels)
+        return await measured(platforms, backends, frontends)
+
+    @function(cache="never")
+    async def publish(
+        self,
+        registry: Annotated[
+            str,
+            Doc(
+                "Repository prefix, e.g. ghcr.io/acme/printshop (pushes .../backend, .../frontend)"
+            ),
+        ],
+        username: Annotated[str, Doc("Registry user, e.g. $GITHUB_ACTOR")],
+        password: Annotated[dagger.Secret, Doc("Registry password or token, e.g. env://TOKEN")],
+        git_ref: Annotated[str, Doc("The git ref built, e.g. refs/heads/main or $GITHUB_REF")],
+        revision: Annotated[str, Doc("The commit built (full sha), e.g. $GITHUB_SHA")],
+        latest: Annotated[bool, Doc("Also tag latest")] = False,
+        platform: PlatformsArg = None,
+        source_url: SourceUrlArg = "unknown",
+        created: CreatedArg = EPOCH,
+    ) -> str:
+        """Build and push both images as multi-platform indexes, tagged from the git ref.
+
+        Tags: the commit sha; the branch on branches; 1.2.3, 1.2 and 1 on v-tags; pr-N on
+        pull requests; latest only with --latest. Returns each image's digest reference.
+        """
+        host = registry_host(registry)
+        tags = image_tags(git_ref, revision, latest)
+        platforms = checked_platforms(platform)
+        labels = oci_labels(source_url, revision, tags[1] if len(tags) > 1 else revision, created)
+        variants = dict(
+            zip(("backend", "frontend"), self._image_variants(platforms, labels), strict=True)
+        )
+        pusher = dag.container().with_registry_auth(host, username, password)
+        lines = []
+        for name, containers in variants.items():
+            refs = [await _pushed(pusher, f"{registry}/{name}:{tag}", containers) for tag in tags]
+            digest = refs[0].split("@", 1)[1]
+            lines.append(f"{name} {registry}/{name}@{digest} (tags: {', '.join(tags)})")
+        return "\n".join(lines)
+
+    def _image_variants(
+        self, platforms: list[str], labels: dict[str, str]
+    ) -> tuple[list[dagger.Container], list[dagger.Container]]:
+        """The backend and frontend image of each platform, in order, labelled.
+
+        The static files, the frontend build and each platform's wheels are made once,
+        natively; the images only add files to their base images.
+        """
+        static = images.backend_static(self._backend, self.python_version)
+        dist = frontend.frontend_build(self._frontend, self.node_version)
+        backends, frontends = [], []
+        for p in platforms:
+            packages = images.target_packages(self._backend, self.python_version, p)
+            backend_image = images.backend_image(
+                self._backend, self.python_version, p, packages, static
+            )
+            backends.append(images.with_labels(backend_image, labels))
+            frontend_image = images.frontend_image(self._frontend, dist, p)
+            frontends.append(images.with_labels(frontend_image, labels))
+        return backends, frontends
+
+    @function
     def backend_env(self) -> dagger.Container:
         """The backend stage's container with PostgreSQL bound as db: chain `terminal`."""
         return backend.backend_env(self._backend, self.python_version, self.postgres_version)
@@ -279,6 +366,20 @@ async def _taken(backup: dagger.File, environment: str) -> dagger.File:
             f"The {environment} backup failed, so nothing was migrated: {failure_text(exc)}"
         ) from None
     return backup
+
+
+async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Container]) -> str:
+    """Push `variants` as one multi-platform image to `ref`; return the digest reference."""
+    try:
+        return await pusher.publish(ref, platform_variants=variants)
+    except dagger.ExecError as exc:
+        raise PipelineError(f"Building the image for {ref} failed: {failure_text(exc)}") from None
+    except dagger.QueryError as exc:
+        reason = str(exc).strip().splitlines()[-1]
+        raise PipelineError(
+            f"Pushing {ref} failed ({reason}): check the registry address, that it is "
+            "reachable, and the username and password."
+        ) from None
 
 
 async def _single(name: str, container: dagger.Container) -> str:

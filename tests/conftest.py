@@ -6,6 +6,7 @@ exactly as `dagger` would.
 """
 
 import os
+import secrets
 
 import pytest
 
@@ -16,3 +17,9 @@ os.environ.setdefault("DAGGER_MAIN_OBJECT", "Pipeline")
 def anyio_backend() -> str:
     """Async tests run on asyncio, as the Dagger SDK does."""
     return "asyncio"
+
+
+@pytest.fixture
+def canary() -> str:
+    """A secret value that must never show in any output."""
+    return f"canary{secrets.token_hex(8)}"

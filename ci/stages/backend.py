@@ -14,6 +14,7 @@ from ci.stages.python import python_base, with_locked_requirements
 
 WORKDIR = "/app"
 REPORTS_DIR = "reports"
+STATIC_DIR = "staticfiles"  # STATIC_ROOT in printshop/settings.py
 SERVER_PORT = 8000
 
 LINT_COMMANDS = {
@@ -42,7 +43,8 @@ HEALTHCHECK_SCRIPT = (
 
 def serve_command(bind: str) -> list[str]:
     """Gunicorn serving the app on `bind`, logging requests to stdout."""
-    return ["gunicorn", "printshop.wsgi", f"--bind={bind}", "--workers=2", "--access-logfile=-"]
+    gunicorn = ["python", "-m", "gunicorn", "printshop.wsgi"]
+    return [*gunicorn, f"--bind={bind}", "--workers=2", "--access-logfile=-"]
 
 
 def serve_settings(db_url: str, release: str) -> dict[str, str]:

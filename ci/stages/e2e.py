@@ -1,7 +1,9 @@
 """End-to-end stage: Playwright against the whole app running as Dagger services.
 
-    postgres (db) -> gunicorn backend (backend:8000) -> nginx frontend (frontend:8080)
+    postgres (db) -> gunicorn backend (backend:8000) -> frontend image (frontend:8080)
     -> Playwright runner
+
+The frontend is the release image `build` makes (nginx as a non-root user).
 
 Each service is ready by its health check, so the runner starts only when the
 frontend answers /api/health/ through its proxy.
@@ -10,7 +12,7 @@ frontend answers /api/health/ through its proxy.
 import dagger
 from dagger import dag
 
-from ci.stages import backend, frontend
+from ci.stages import backend, frontend, images
 from ci.stages.common import with_env
 from ci.versions import playwright_image
 
@@ -30,8 +32,8 @@ def app_stack(
 ) -> dagger.Service:
     """The frontend service, with the backend and its database behind it."""
     server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE)
-    build = frontend.frontend_build(frontend_dir, node_version)
-    return frontend.frontend_server(frontend_dir, build, server, BACKEND_ALIAS, backend.SERVER_PORT)
+    image = images.frontend_image(frontend_dir, frontend.frontend_build(frontend_dir, node_version))
+    return frontend.frontend_server(image, server, BACKEND_ALIAS, backend.SERVER_PORT)
 
 
 def e2e_env(frontend_dir: dagger.Directory, stack: dagger.Service) -> dagger.Container:

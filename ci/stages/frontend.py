@@ -8,7 +8,7 @@ import dagger
 from dagger import dag
 
 from ci.stages.common import each_command, with_health_check
-from ci.versions import nginx_image, node_image
+from ci.versions import node_image
 
 WORKDIR = "/app"
 SERVER_PORT = 8080
@@ -85,26 +85,15 @@ def frontend_build(frontend: dagger.Directory, node_version: str) -> dagger.Dire
 
 
 def frontend_server(
-    frontend: dagger.Directory,
-    build: dagger.Directory,
-    backend: dagger.Service,
-    backend_alias: str,
-    backend_port: int,
+    image: dagger.Container, backend: dagger.Service, backend_alias: str, backend_port: int
 ) -> dagger.Service:
-    """The build served by nginx, /api proxied to `backend` (bound as `backend_alias`).
+    """The frontend `image` run with /api proxied to `backend` (bound as `backend_alias`).
 
     Ready when /api/health/ answers through the proxy, so the whole chain is up.
     """
     health = f"http://127.0.0.1:{SERVER_PORT}/api/health/"
     container = (
-        dag.container()
-        .from_(nginx_image())
-        .with_directory("/usr/share/nginx/html", build)
-        .with_file(
-            "/etc/nginx/templates/default.conf.template",
-            frontend.file("nginx/default.conf.template"),
-        )
-        .with_env_variable("BACKEND_URL", f"http://{backend_alias}:{backend_port}")
+        image.with_env_variable("BACKEND_URL", f"http://{backend_alias}:{backend_port}")
         .with_service_binding(backend_alias, backend)
         .with_exposed_port(SERVER_PORT)
     )

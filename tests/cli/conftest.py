@@ -61,12 +61,6 @@ def database_server() -> Iterator[postgres.Server]:
 
 
 @pytest.fixture
-def canary() -> str:
-    """A secret value that must never show in any output."""
-    return f"canary{secrets.token_hex(8)}"
-
-
-@pytest.fixture
 def database_url(
     database_server: postgres.Server, canary: str, request: pytest.FixtureRequest
 ) -> str:

@@ -36,7 +36,8 @@ def test_services_chain_db_backend_frontend_each_with_a_health_check() -> None:
 def test_frontend_proxies_api_to_the_backend_and_checks_health_through_it() -> None:
     frontend_service = plan.bound(runner(), "frontend")
     assert plan.env(frontend_service)["BACKEND_URL"] == "http://backend:8000"
-    (health,) = plan.named(frontend_service, "withDockerHealthcheck")
+    # the service's check (through the proxy) replaces the image's own (the root page)
+    health = plan.named(frontend_service, "withDockerHealthcheck")[-1]
     assert health.args["args"][-1] == "http://127.0.0.1:8080/api/health/"
     template = plan.position(
         frontend_service, "withFile", path="/etc/nginx/templates/default.conf.template"
@@ -49,7 +50,7 @@ def test_backend_migrates_loads_demo_data_then_serves_with_gunicorn() -> None:
     (start,) = plan.named(backend_service, "asService")
     script = start.args["args"][-1]
     assert script.index("migrate") < script.index("load_demo_data") < script.index("gunicorn")
-    assert "exec gunicorn printshop.wsgi --bind=0.0.0.0:8000" in script
+    assert "exec python -m gunicorn printshop.wsgi --bind=0.0.0.0:8000" in script
     assert plan.env(backend_service)["SECURE_SSL_REDIRECT"] == "false"
     assert plan.env(backend_service)["RELEASE"] == e2e.RELEASE
     # the runtime lock, as the image will have it: no dev tools in the served app

@@ -21,6 +21,8 @@ PUBLIC_FUNCTIONS = {
     "end_to_end_env",
     "test_matrix",
     "migrate",
+    "build",
+    "publish",
 }
 CHECKS = {
     "lint",

@@ -2,12 +2,14 @@
 # the local registry) and `build-sdk-content` (the engine's builtin SDK content) share.
 # Source it after ../lib.sh; do not run it.
 #
-# A recipe is a bash file that sets IMAGE, ARCH, SUITE, PACKAGES and the image config,
-# and may define prepare(), customize() and finish() working on $ROOTFS (see README.md).
-# SUITE=scratch starts from an empty root filesystem (no Debian, no packages).
+# A recipe is a bash file that sets IMAGE, ARCHES, SUITE, PACKAGES and the image config,
+# and may define prepare(), customize() and finish() working on $ROOTFS for $ARCH (see
+# README.md). SUITE=scratch starts from an empty root filesystem (no Debian, no packages).
+# ARCHES other than the host's (amd64) run under QEMU user emulation (binfmt, see
+# ../binfmt), so their debootstrap and package installs are slow: built once, cached.
 #
 # Caches (in $CACHE_DIR/images): a debootstrap base per suite and arch, and one OCI
-# layout per recipe content.
+# layout per recipe content and arch (plus an index layout for several arches).
 
 IMG_CACHE=$CACHE_DIR/images
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -62,11 +64,10 @@ slim() {
 }
 
 # load_recipe FILE: set the recipe's variables (defaults first), RECIPE_HASH (of the
-# recipe, this library, the files in its FILES_DIR and the image name), TAG and LAYOUT
-# (the OCI layout build_layout makes).
+# recipe, this library, the files in its FILES_DIR and the image name) and TAG.
 load_recipe() {
   RECIPE=$1
-  IMAGE="" ARCH=amd64 SUITE=trixie PACKAGES="" WORKDIR=/ USER_="" STOPSIGNAL=""
+  IMAGE="" ARCHES=amd64 SUITE=trixie PACKAGES="" WORKDIR=/ USER_="" STOPSIGNAL=""
   ENV_=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "LANG=C.UTF-8")
   CMD=(bash) ENTRYPOINT=() EXPOSE=() VOLUMES=() FILES_DIR=""
   prepare() { :; }    # runs before the packages are installed
@@ -77,15 +78,24 @@ load_recipe() {
   [ -n "$IMAGE" ] || die "$RECIPE sets no IMAGE"
   RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
                   echo "$IMAGE"; } | sha256sum | cut -c1-16)
-  local name=${IMAGE%%:*}
   TAG=${IMAGE##*:}
-  LAYOUT=$IMG_CACHE/oci/${name//\//_}-$TAG-$ARCH-$RECIPE_HASH
-  CURRENT_LOG=$LOG_DIR/image-${name//\//_}-$TAG-$ARCH.log
 }
 
-# build_layout: build the OCI layout of the loaded recipe ($LAYOUT, image $LAYOUT:$TAG)
-# unless it is already complete: one layer holding the whole root filesystem.
+# layout_path ARCH: where the loaded recipe's OCI layout for ARCH lives ("index": the
+# layout holding the index of every arch).
+layout_path() {
+  local name=${IMAGE%%:*}
+  echo "$IMG_CACHE/oci/${name//\//_}-$TAG-$1-$RECIPE_HASH"
+}
+
+# build_layout ARCH: set ARCH and LAYOUT (image $LAYOUT:$TAG) and build the loaded
+# recipe's OCI layout for ARCH unless it is already complete: one layer holding the
+# whole root filesystem.
 build_layout() {
+  ARCH=$1
+  LAYOUT=$(layout_path "$ARCH")
+  local name=${IMAGE%%:*}
+  CURRENT_LOG=$LOG_DIR/image-${name//\//_}-$TAG-$ARCH.log
   [ -f "$LAYOUT/.complete" ] && return 0
   log "building $IMAGE ($ARCH) from $(basename "$RECIPE"), log: $CURRENT_LOG"
   local work=$IMG_CACHE/work/$(basename "$LAYOUT")
@@ -131,4 +141,32 @@ build_layout() {
   umoci gc --layout "$LAYOUT"
   rm -rf "$work"
   touch "$LAYOUT/.complete"
+}
+
+# build_index: build the loaded recipe for each of its ARCHES and set LAYOUT to an OCI
+# layout whose $TAG is an image index of them all (each manifest with its platform).
+build_index() {
+  local arch index manifests=()
+  for arch in $ARCHES; do
+    build_layout "$arch"
+    manifests+=("$(jq -c --arg a "$arch" '.manifests[0] | del(.annotations) |
+      . + {platform: {os: "linux", architecture: $a}}' "$LAYOUT/index.json")")
+  done
+  index=$(layout_path index)
+  if [ ! -f "$index/.complete" ]; then
+    rm -rf "$index"; mkdir -p "$index/blobs/sha256"
+    for arch in $ARCHES; do cp -an "$(layout_path "$arch")/blobs/sha256/." "$index/blobs/sha256/"; done
+    printf '%s\n' "${manifests[@]}" | jq -cs '{schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json", manifests: .}' >"$index/list.json"
+    local digest size
+    digest=$(sha256sum "$index/list.json" | cut -d' ' -f1)
+    size=$(stat -c %s "$index/list.json")
+    mv "$index/list.json" "$index/blobs/sha256/$digest"
+    echo '{"imageLayoutVersion":"1.0.0"}' >"$index/oci-layout"
+    jq -n --arg d "sha256:$digest" --argjson s "$size" --arg t "$TAG" '{schemaVersion: 2,
+      manifests: [{mediaType: "application/vnd.oci.image.index.v1+json", digest: $d,
+      size: $s, annotations: {"org.opencontainers.image.ref.name": $t}}]}' >"$index/index.json"
+    touch "$index/.complete"
+  fi
+  LAYOUT=$index
 }

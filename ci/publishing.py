@@ -1,0 +1,73 @@
+"""Where `publish` pushes: the registry address, and the tags a git ref gets.
+
+Tags:
+- the commit sha, always;
+- a branch push (refs/heads/B): B, made a valid tag (`feature/x` -> `feature-x`);
+- a pull request (refs/pull/N/...): pr-N;
+- a v-tag (refs/tags/v1.2.3): 1.2.3, 1.2 and 1; a pre-release (v1.2.3-rc.1) only itself;
+- any other tag: its name, made a valid tag;
+- `latest` only when asked for.
+"""
+
+import re
+
+from ci.errors import PipelineError
+
+_SHA = re.compile(r"[0-9a-f]{7,64}")
+_SEMVER = re.compile(r"v(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+_PULL = re.compile(r"refs/pull/(\d+)/(merge|head)")
+_NOT_TAG_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+MAX_TAG = 128  # what registries accept
+# host[:port]/path, the path in lower case as registries require.
+_REGISTRY = re.compile(r"([A-Za-z0-9.-]+(?::\d+)?)(/[a-z0-9._-]+)+")
+
+
+def registry_host(registry: str) -> str:
+    """The host of a registry repository prefix such as ghcr.io/acme/printshop."""
+    if not _REGISTRY.fullmatch(registry):
+        raise PipelineError(
+            f"--registry {registry!r} is not a registry and repository prefix: give host/path "
+            "in lower case, e.g. ghcr.io/acme/printshop (images go to .../backend and "
+            ".../frontend)."
+        )
+    return registry.split("/", 1)[0]
+
+
+def image_tags(ref: str, sha: str, latest: bool = False) -> list[str]:
+    """The tags for a build of `sha` from the git `ref`, most specific first."""
+    if not _SHA.fullmatch(sha):
+        raise PipelineError(
+            f"--revision {sha!r} is not a commit sha: give the full hex sha, e.g. $GITHUB_SHA "
+            "or `git rev-parse HEAD`."
+        )
+    tags = [sha, *_ref_tags(ref)]
+    if latest:
+        tags.append("latest")
+    return list(dict.fromkeys(tags))
+
+
+def _ref_tags(ref: str) -> list[str]:
+    if ref.startswith("refs/heads/"):
+        return [_valid_tag(ref.removeprefix("refs/heads/"), ref)]
+    if pull := _PULL.fullmatch(ref):
+        return [f"pr-{pull.group(1)}"]
+    if ref.startswith("refs/tags/"):
+        name = ref.removeprefix("refs/tags/")
+        if version := _SEMVER.fullmatch(name):
+            major, minor, patch, pre, _build = version.groups()
+            if pre:
+                return [_valid_tag(name.removeprefix("v"), ref)]
+            return [f"{major}.{minor}.{patch}", f"{major}.{minor}", major]
+        return [_valid_tag(name, ref)]
+    raise PipelineError(
+        f"--git-ref {ref!r} is not a branch, tag or pull request ref: give the full ref, e.g. "
+        "refs/heads/main, refs/tags/v1.2.3 or $GITHUB_REF."
+    )
+
+
+def _valid_tag(name: str, ref: str) -> str:
+    """`name` with characters a tag cannot hold replaced by '-', at most 128 long."""
+    tag = _NOT_TAG_CHARS.sub("-", name).lstrip(".-")[:MAX_TAG]
+    if not tag:
+        raise PipelineError(f"--git-ref {ref!r} names nothing usable as an image tag.")
+    return tag

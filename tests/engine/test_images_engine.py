@@ -1,0 +1,154 @@
+"""Release images on a real engine: both platforms built, run (arm64 under QEMU) and
+healthy, non-root, labelled, and pushed as multi-platform indexes to a registry."""
+
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import dagger
+import pytest
+from dagger import dag
+
+from ci.images import Images
+from ci.stages import backend, frontend, images
+from ci.stages.common import with_env
+from ci.stages.postgres import ALIAS, database_url, postgres_service
+from tests.engine.conftest import pipeline
+from tests.support.prerequisites import ENGINE_FIX, require
+
+pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+PLATFORMS = ["linux/amd64", "linux/arm64"]
+REVISION = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
+RELEASE = "images-engine-test"
+
+
+async def built() -> Images:
+    return await (await pipeline()).build(PLATFORMS, "1.2.3", REVISION, "https://example.com/s")
+
+
+def backend_services(built_images: Images, platform: str) -> list[dagger.Service]:
+    """A fresh PostgreSQL and the backend image of `platform` bound to it, in start order.
+
+    The health check needs no tables, so no migrations (Django under QEMU is slow)."""
+    database = postgres_service("17", f"images {platform}")
+    settings = backend.serve_settings(database_url(), RELEASE)
+    server = (
+        with_env(built_images.backend(platform), settings)
+        .with_service_binding(ALIAS, database)
+        .with_exposed_port(backend.SERVER_PORT)
+    )
+    return [database, server.as_service(use_entrypoint=True)]
+
+
+async def health(service: dagger.Service, port: int) -> object:
+    """What /api/health/ answers on `service`, asked from a native container."""
+    url = f"http://server:{port}{backend.HEALTH_PATH}"
+    answer = await (
+        dag.container()
+        .from_("nginx:1.29")  # for its curl
+        .with_service_binding("server", service)
+        .with_exec(["curl", "--fail", "--silent", url])
+        .stdout()
+    )
+    return json.loads(answer)
+
+
+@asynccontextmanager
+async def running(services: list[dagger.Service]) -> AsyncIterator[dagger.Service]:
+    """Start `services` in order, yield the last; kill them all at the end. Under QEMU the
+    arm64 ones stop too slowly for the engine's grace period at session end."""
+    for service in services:
+        await service.start()
+    try:
+        yield services[-1]
+    finally:
+        for service in reversed(services):
+            await service.stop(kill=True)
+
+
+async def test_both_platforms_build_with_their_sizes(engine: None) -> None:
+    result = await built()
+    assert result.platforms == PLATFORMS
+    for name in ("backend", "frontend"):
+        for platform in PLATFORMS:
+            assert f"{name:<10}{platform:<14}" in result.sizes
+
+
+async def test_amd64_images_serve_the_app_together(engine: None) -> None:
+    built_images = await built()
+    services = backend_services(built_images, "linux/amd64")
+    web = (
+        built_images.frontend("linux/amd64")
+        .with_service_binding("backend", services[-1])
+        .with_exposed_port(frontend.SERVER_PORT)
+    )
+    async with running([*services, web.as_service(use_entrypoint=True)]) as frontend_service:
+        answer = await health(frontend_service, frontend.SERVER_PORT)
+    assert answer == {"status": "ok", "database": "ok", "release": RELEASE}
+
+
+async def test_arm64_backend_starts_under_qemu_and_answers_its_health_check(engine: None) -> None:
+    async with running(backend_services(await built(), "linux/arm64")) as server:
+        answer = await health(server, backend.SERVER_PORT)
+    assert answer == {"status": "ok", "database": "ok", "release": RELEASE}
+
+
+async def test_images_run_as_their_non_root_users_on_their_platform(engine: None) -> None:
+    result = await built()
+    for platform in PLATFORMS:
+        arch = platform.split("/")[1]
+        backend_image = result.backend(platform)
+        assert await backend_image.platform() == platform
+        assert await backend_image.user() == images.BACKEND_USER
+        uname = await backend_image.with_exec(
+            ["python", "-c", "import os; print(os.uname().machine)"]
+        ).stdout()
+        assert uname.strip() == {"amd64": "x86_64", "arm64": "aarch64"}[arch]
+        assert await result.frontend(platform).user() == images.FRONTEND_USER
+        assert await backend_image.label("org.opencontainers.image.revision") == REVISION
+        assert await backend_image.label("org.opencontainers.image.version") == "1.2.3"
+        ls = await backend_image.with_exec(["ls", "/app"]).stdout()
+        assert "manage.py" in ls
+        assert "tests" not in ls.split()
+
+
+async def test_publish_pushes_multi_platform_indexes_tagged_from_the_ref(
+    engine: None, canary: str
+) -> None:
+    registry = f"{require_registry()}/engine-test-{uuid.uuid4().hex[:8]}"
+    password = dag.set_secret("registry-password", canary)
+    result = await (await pipeline()).publish(
+        registry, "ci", password, "refs/tags/v1.2.3", REVISION, platform=PLATFORMS
+    )
+    assert canary not in result
+    lines = result.splitlines()
+    assert [line.split()[0] for line in lines] == ["backend", "frontend"]
+    for name in ("backend", "frontend"):
+        for tag in (REVISION, "1.2.3", "1.2", "1"):
+            index = json.loads(skopeo("inspect", "--raw", f"docker://{registry}/{name}:{tag}"))
+            platforms = {
+                (m["platform"]["os"], m["platform"]["architecture"]) for m in index["manifests"]
+            }
+            assert platforms == {("linux", "amd64"), ("linux", "arm64")}
+    assert "latest" not in skopeo("list-tags", f"docker://{registry}/backend")
+
+
+def require_registry() -> str:
+    """The plain-HTTP registry the engine trusts (tools/engine's), from the engine env."""
+    address = os.environ.get("PIPELINE_ENGINE_REGISTRY")
+    require(address, "no registry to publish to", ENGINE_FIX)
+    return str(address)
+
+
+def skopeo(*args: str) -> str:
+    """skopeo against the plain-HTTP registry; its stdout."""
+    done = subprocess.run(
+        ["skopeo", args[0], "--tls-verify=false", *args[1:]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout

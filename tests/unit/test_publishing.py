@@ -1,0 +1,66 @@
+"""Where `publish` pushes: registry addresses, and tags from branches, PRs, v-tags, latest."""
+
+import pytest
+
+from ci.errors import PipelineError
+from ci.publishing import image_tags, registry_host
+
+SHA = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
+
+
+def test_main_branch_gets_the_sha_and_the_branch_never_latest() -> None:
+    assert image_tags("refs/heads/main", SHA) == [SHA, "main"]
+
+
+def test_latest_only_when_asked() -> None:
+    assert image_tags("refs/heads/main", SHA, latest=True) == [SHA, "main", "latest"]
+
+
+def test_branch_names_become_valid_tags() -> None:
+    assert image_tags("refs/heads/feature/new-cart", SHA)[1] == "feature-new-cart"
+    assert image_tags("refs/heads/fix#12 ümlaut", SHA)[1] == "fix-12-mlaut"
+    assert image_tags("refs/heads/.hidden", SHA)[1] == "hidden"
+    assert len(image_tags("refs/heads/" + "b" * 300, SHA)[1]) == 128
+
+
+def test_pull_request_refs_are_pr_numbers() -> None:
+    assert image_tags("refs/pull/42/merge", SHA) == [SHA, "pr-42"]
+
+
+def test_v_tags_give_full_minor_and_major_versions() -> None:
+    assert image_tags("refs/tags/v1.2.3", SHA) == [SHA, "1.2.3", "1.2", "1"]
+    assert image_tags("refs/tags/v1.2.3+build.5", SHA) == [SHA, "1.2.3", "1.2", "1"]
+
+
+def test_pre_releases_get_only_their_own_version() -> None:
+    assert image_tags("refs/tags/v2.0.0-rc.1", SHA) == [SHA, "2.0.0-rc.1"]
+
+
+def test_other_tags_keep_their_name() -> None:
+    assert image_tags("refs/tags/release-2026-11", SHA) == [SHA, "release-2026-11"]
+    assert image_tags("refs/tags/v1.2", SHA) == [SHA, "v1.2"]
+
+
+@pytest.mark.parametrize("ref", ["main", "refs/remotes/origin/main", "", "refs/heads/..."])
+def test_refs_that_are_not_branches_tags_or_pulls_are_one_sentence(ref: str) -> None:
+    with pytest.raises(PipelineError) as caught:
+        image_tags(ref, SHA)
+    assert "--git-ref" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("sha", ["", "HEAD", "xyz1234", "abc"])
+def test_the_revision_must_be_a_commit_sha(sha: str) -> None:
+    with pytest.raises(PipelineError, match="is not a commit sha"):
+        image_tags("refs/heads/main", sha)
+
+
+def test_registry_host_is_the_first_part() -> None:
+    assert registry_host("ghcr.io/acme/printshop") == "ghcr.io"
+    assert registry_host("127.0.0.1:5000/printshop") == "127.0.0.1:5000"
+
+
+@pytest.mark.parametrize("registry", ["ghcr.io", "ghcr.io/Acme/shop", "https://ghcr.io/a", ""])
+def test_a_registry_without_a_lower_case_path_is_one_sentence(registry: str) -> None:
+    with pytest.raises(PipelineError, match="is not a registry and repository prefix"):
+        registry_host(registry)
