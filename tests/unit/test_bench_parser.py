@@ -7,8 +7,10 @@ its status and duration.
 
 import pytest
 
+from tools.bench.images import sizes
 from tools.bench.pipeline_cache import (
     Exec,
+    Run,
     Span,
     duration_seconds,
     execs,
@@ -187,3 +189,21 @@ def test_stages_that_ran_again_are_those_with_an_exec_not_cached() -> None:
     assert stages_ran_again([], stages) == "none"
     everything = [Exec(command, "DONE") for command in stages.values()]
     assert stages_ran_again(everything, stages) == "all"
+
+
+def test_image_sizes_are_read_from_the_lines_build_prints() -> None:
+    printed = "\x1b[90m[35.4s] \x1b[0m\x1b[90m|\x1b[0m "
+    log = "".join(
+        line(8, printed + text, depth=0)
+        for text in [
+            "image     platform       size (gzip)",
+            "backend   linux/amd64       110.5 MB",
+            "frontend  linux/arm64        52.3 MB",
+            "backend   linux/amd64       110.5 MB",
+        ]
+    )
+    run = Run("build", 1.0, 0, log)
+    assert sizes(run) == [
+        "backend   linux/amd64       110.5 MB",
+        "frontend  linux/arm64        52.3 MB",
+    ]

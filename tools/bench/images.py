@@ -1,0 +1,76 @@
+"""Benchmark `dagger call build`: image sizes, amd64 and arm64 build times, a warm no-op.
+
+Through the real `dagger` CLI in a temporary copy of this checkout, as
+pipeline_cache.py does. It prints, each row with its wall time and the function call's:
+
+1. `build --platform=linux/amd64` on an emptied engine cache, then
+   `build --platform=linux/arm64` on an emptied cache again, so both pay for the
+   shared work (static files, frontend build) and the ratio compares like with like;
+2. `build` (both platforms) warm with nothing changed: the no-op;
+3. the size table `build` prints (gzip-compressed image size per image and platform).
+
+Needs `dagger` on PATH and an engine (see pipeline_cache.py). From the repository root:
+
+    .venv/bin/python tools/bench/images.py
+"""
+
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.support.dagger_cli import checkout_copy, readable  # noqa: E402
+from tools.bench.pipeline_cache import (  # noqa: E402
+    NO_CLI,
+    Run,
+    function_call,
+    host_facts,
+    prune,
+    run_dagger,
+)
+
+SIZE_ROW = re.compile(r"\|\s+((?:backend|frontend)\s+linux/\w+\s+[0-9.]+ MB)")
+
+
+def sizes(run: Run) -> list[str]:
+    """The size rows `build` printed in a run's log, once each."""
+    return list(dict.fromkeys(SIZE_ROW.findall(readable(run.log))))
+
+
+def row(run: Run) -> str:
+    """A run as a Markdown table row: wall time and the function call's time."""
+    call = function_call(run.log)
+    timed = f"{call.status} {call.seconds:.1f} s" if call else "-"
+    return f"| {run.name} | {run.seconds:.1f} s | {timed} |"
+
+
+def main() -> None:
+    """Cold amd64, cold arm64, warm no-op; then the figures."""
+    cli = shutil.which("dagger")
+    if cli is None:
+        sys.exit(NO_CLI)
+    with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
+        checkout = checkout_copy(Path(tmp))
+        runs = []
+        for platform in ("linux/amd64", "linux/arm64"):
+            prune(cli, checkout)
+            name = f"`build --platform={platform}`, cold (engine cache pruned)"
+            runs.append(run_dagger(cli, checkout, name, "call", "build", f"--platform={platform}"))
+        runs.append(run_dagger(cli, checkout, "`build`, warm (nothing changed)", "call", "build"))
+    print(f"\nFigures: {host_facts(cli, runs[0].log)}\n")
+    print("| run | wall | function call |")
+    print("| --- | ---: | --- |")
+    for run in runs:
+        print(row(run))
+    amd64, arm64 = runs[0].seconds, runs[1].seconds
+    print(f"\narm64 / amd64 cold build time: {arm64 / amd64:.2f}\n")
+    print("Image sizes (gzip):\n")
+    print("\n".join(f"    {line}" for line in sizes(runs[2])))
+
+
+if __name__ == "__main__":
+    main()
