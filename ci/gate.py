@@ -1,9 +1,9 @@
 """The vulnerability gate: Trivy's JSON reports in, a pass/fail decision and SARIF out.
 
 Plain Python, no containers. A finding blocks when its severity is one the gate counts
-(CRITICAL and HIGH by default) and no active ignore entry covers it. Ignore entries
-live in the repository (`security/ignored-vulnerabilities.toml`, see its README); each
-needs a reason and an expiry date, and an expired one stops counting.
+(CRITICAL and HIGH by default) and no active ignore entry covers it. Ignore entries come
+from a TOML file kept in the repository (`[[ignore]]` tables); each needs a reason and an
+expiry date, and an expired one stops counting.
 """
 
 import json

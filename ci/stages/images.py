@@ -18,7 +18,7 @@ from dagger import dag
 
 from ci.stages import backend, frontend
 from ci.stages.common import with_env
-from ci.stages.python import python_base
+from ci.stages.python import python_base, with_locked_requirements
 from ci.versions import nginx_image, python_image
 
 PLATFORMS = ("linux/amd64", "linux/arm64")
@@ -70,20 +70,10 @@ def target_packages(
     compiles their bytecode, which does not depend on the platform.
     """
     target = f"{WHEELS_DIR}/{platform.replace('/', '-')}"
-    install = [
-        "pip",
-        "install",
-        "--require-hashes",
-        "--only-binary=:all:",
-        *wheel_platform_args(platform),
-        f"--target={target}",
-        "--requirement=requirements.lock",
-    ]
+    lock = backend_dir.file("requirements.txt")
+    options = ["--only-binary=:all:", *wheel_platform_args(platform), f"--target={target}"]
     return (
-        python_base(python_version)
-        .with_workdir(WHEELS_DIR)
-        .with_file(f"{WHEELS_DIR}/requirements.lock", backend_dir.file("requirements.txt"))
-        .with_exec(install)
+        with_locked_requirements(python_base(python_version), WHEELS_DIR, lock, *options)
         .directory(target)
         .without_directory("bin")  # console scripts; the image runs `python -m gunicorn`
     )

@@ -22,14 +22,15 @@ def python_base(version: str) -> dagger.Container:
 
 
 def with_locked_requirements(
-    container: dagger.Container, workdir: str, lock: dagger.File
+    container: dagger.Container, workdir: str, lock: dagger.File, *pip_options: str
 ) -> dagger.Container:
     """Install a hash-pinned requirements file into `container`, before any source arrives.
 
     Only the lock file is copied in, so editing source code keeps this layer cached.
+    `pip_options` go after the lock (`--target=...`, `--platform=...`).
     """
     return (
         container.with_workdir(workdir)
         .with_file(f"{workdir}/requirements.lock", lock)
-        .with_exec(["pip", "install", "--require-hashes", "-r", "requirements.lock"])
+        .with_exec(["pip", "install", "--require-hashes", "-r", "requirements.lock", *pip_options])
     )

@@ -15,18 +15,16 @@ Needs `dagger` on PATH and an engine (see pipeline_cache.py). From the repositor
 """
 
 import re
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.support.dagger_cli import checkout_copy, readable  # noqa: E402
+from tests.support.dagger_cli import readable  # noqa: E402
 from tools.bench.pipeline_cache import (  # noqa: E402
-    NO_CLI,
     Run,
+    bench_checkout,
     function_call,
     host_facts,
     prune,
@@ -50,11 +48,7 @@ def row(run: Run) -> str:
 
 def main() -> None:
     """Cold amd64, cold arm64, warm no-op; then the figures."""
-    cli = shutil.which("dagger")
-    if cli is None:
-        sys.exit(NO_CLI)
-    with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
-        checkout = checkout_copy(Path(tmp))
+    with bench_checkout() as (cli, checkout):
         runs = []
         for platform in ("linux/amd64", "linux/arm64"):
             prune(cli, checkout)

@@ -30,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,13 +263,19 @@ def report(cli: str, loads: list[Run], calls: list[Run]) -> None:
     print("\n".join(breakdown(warm)))
 
 
-def main() -> None:
-    """Module load cold and warm, then `test` cold, warm and after a one-file change."""
+@contextmanager
+def bench_checkout() -> Iterator[tuple[str, Path]]:
+    """The `dagger` CLI on PATH and a temporary copy of this checkout; stops without a CLI."""
     cli = shutil.which("dagger")
     if cli is None:
         sys.exit(NO_CLI)
     with tempfile.TemporaryDirectory(prefix="bench-checkout-") as tmp:
-        checkout = checkout_copy(Path(tmp))
+        yield cli, checkout_copy(Path(tmp))
+
+
+def main() -> None:
+    """Module load cold and warm, then `test` cold, warm and after a one-file change."""
+    with bench_checkout() as (cli, checkout):
         prune(cli, checkout)
         loads = [
             run_dagger(
