@@ -45,8 +45,13 @@ class Ignore:
     package: str | None = None
 
     def covers(self, finding: Finding) -> bool:
-        """True when this entry is about `finding` (its id, and its package if given)."""
-        return self.id == finding.id and self.package in (None, finding.package)
+        """True when this entry is about `finding` (its id, and its package if given).
+
+        Package names compare case-insensitively (Trivy reports `Django` from an image's
+        metadata and `django` from requirements.txt).
+        """
+        same_package = self.package is None or self.package.lower() == finding.package.lower()
+        return self.id == finding.id and same_package
 
 
 @dataclass

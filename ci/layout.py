@@ -5,6 +5,9 @@ from ci.errors import PipelineError
 BACKEND_DIR = "app/backend"
 FRONTEND_DIR = "app/frontend"
 
+# What the app's dependencies are pinned in (scanned and catalogued as the source).
+LOCK_FILES = (f"{BACKEND_DIR}/requirements.txt", f"{FRONTEND_DIR}/package-lock.json")
+
 # A file each part of the app must have; their absence means a wrong --source.
 APP_MARKERS = (f"{BACKEND_DIR}/manage.py", f"{FRONTEND_DIR}/package.json")
 

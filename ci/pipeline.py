@@ -8,16 +8,17 @@ from typing import Annotated
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
-from ci import environments, versions
+from ci import environments, gate, supply_chain, versions
 from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
 from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
+from ci.publishing import digest_host as registry_host_of
 from ci.publishing import image_tags, registry_host
 from ci.report import command_error, failure_text, require_passed
-from ci.stages import backend, database, e2e, frontend, images
+from ci.stages import backend, database, e2e, frontend, images, signing
 from ci.stages.pipeline_code import pipeline_code_lint
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -28,6 +29,25 @@ SourceUrlArg = Annotated[str, Doc("Repository URL for the labels")]
 CreatedArg = Annotated[
     str, Doc("Build time for the labels, RFC 3339 (default: the epoch, reproducible)")
 ]
+SeverityArg = Annotated[
+    list[str] | None, Doc("Severities that fail the gate (default: CRITICAL,HIGH)")
+]
+IgnoreFileArg = Annotated[
+    str, Doc("Ignore file in the source: [[ignore]] id, reason, expires (TOML)")
+]
+DbArg = Annotated[
+    dagger.Directory | None,
+    Doc("A Trivy cache directory (db/, java-db/) to scan offline with, fetching nothing"),
+]
+DbRepositoryArg = Annotated[
+    str | None, Doc("Where to fetch Trivy's database (default: Trivy's), e.g. a mirror")
+]
+UsernameArg = Annotated[str, Doc("Registry user, e.g. $GITHUB_ACTOR")]
+PasswordArg = Annotated[dagger.Secret, Doc("Registry password or token, e.g. env://TOKEN")]
+OfflineArg = Annotated[
+    bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
+]
+InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
 
 
 @object_type
@@ -284,8 +304,8 @@ class Pipeline:
                 "Repository prefix, e.g. ghcr.io/acme/printshop (pushes .../backend, .../frontend)"
             ),
         ],
-        username: Annotated[str, Doc("Registry user, e.g. $GITHUB_ACTOR")],
-        password: Annotated[dagger.Secret, Doc("Registry password or token, e.g. env://TOKEN")],
+        username: UsernameArg,
+        password: PasswordArg,
         git_ref: Annotated[str, Doc("The git ref built, e.g. refs/heads/main or $GITHUB_REF")],
         revision: Annotated[str, Doc("The commit built (full sha), e.g. $GITHUB_SHA")],
         latest: Annotated[bool, Doc("Also tag latest")] = False,
@@ -312,6 +332,144 @@ class Pipeline:
             digest = refs[0].split("@", 1)[1]
             lines.append(f"{name} {registry}/{name}@{digest} (tags: {', '.join(tags)})")
         return "\n".join(lines)
+
+    @function
+    async def sbom(self, platform: PlatformsArg = None) -> dagger.Directory:
+        """SPDX and CycloneDX JSON (syft) of each image and platform, and of the lock files.
+
+        Files: backend-linux-amd64.spdx.json, ... and source.spdx.json / source.cdx.json
+        (the Python and npm dependencies as locked; the frontend image holds only the build).
+        """
+        return supply_chain.sboms(self.source, self._default_images(platform))
+
+    @function
+    async def scan(
+        self,
+        platform: PlatformsArg = None,
+        severity: SeverityArg = None,
+        ignore_file: IgnoreFileArg = supply_chain.IGNORE_FILE,
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
+    ) -> dagger.File:
+        """Scan each image and the lock files with Trivy and gate on the findings; print a table.
+
+        Fails on CRITICAL and HIGH findings unless an unexpired ignore entry covers them.
+        Returns SARIF for code scanning (scan-reports also returns it when the gate fails).
+        """
+        outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
+        print(outcome.table)
+        if not outcome.result.passed:
+            raise PipelineError(
+                f"{outcome.table}\nThe vulnerability gate failed: upgrade the packages above, "
+                f"or add an ignore entry with a reason and an expiry date to {ignore_file}."
+            )
+        return outcome.files().file("trivy.sarif")
+
+    @function
+    async def scan_reports(
+        self,
+        platform: PlatformsArg = None,
+        severity: SeverityArg = None,
+        ignore_file: IgnoreFileArg = supply_chain.IGNORE_FILE,
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
+    ) -> dagger.Directory:
+        """The SARIF, table (findings.txt), Trivy's reports and exit-code, even when it fails."""
+        outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
+        return outcome.files()
+
+    async def _scanned(
+        self,
+        platform: list[str] | None,
+        severity: list[str] | None,
+        ignore_file: str,
+        db: dagger.Directory | None,
+        db_repository: str | None,
+    ) -> supply_chain.ScanOutcome:
+        severities = gate.checked_severities(severity or gate.DEFAULT_SEVERITIES)
+        images = self._default_images(platform)
+        return await supply_chain.scanned(
+            self.source, images, severities, ignore_file, db, db_repository
+        )
+
+    @function(cache="never")
+    async def sign(
+        self,
+        digest: Annotated[
+            list[str], Doc("Image digest references to sign, as publish prints them")
+        ],
+        username: UsernameArg,
+        password: PasswordArg,
+        key: Annotated[
+            dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")
+        ] = None,
+        key_password: Annotated[
+            dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
+        ] = None,
+        identity_token: Annotated[
+            dagger.Secret | None,
+            Doc("OIDC token for keyless signing, e.g. env://SIGSTORE_ID_TOKEN"),
+        ] = None,
+        platform: PlatformsArg = None,
+        offline: OfflineArg = False,
+        insecure_registry: InsecureRegistryArg = False,
+    ) -> str:
+        """Sign published images with cosign and attach each platform's SBOM as an attestation.
+
+        Key-based (--key, --key-password) or keyless (--identity-token). Signs each index
+        and its platform manifests; the SPDX SBOM of each platform is attested on the index.
+        """
+        hosts = {registry_host_of(ref) for ref in digest}
+        transport = signing.Transport(offline, insecure_registry)
+        signer = supply_chain.Signer(key, key_password, identity_token).checked(transport)
+        if len(hosts) != 1:
+            raise PipelineError(
+                f"The digests are in {len(hosts)} registries ({', '.join(sorted(hosts))}): "
+                "sign one registry's images per call."
+            )
+        registry = supply_chain.Registry(hosts.pop(), username, password)
+        platforms = checked_platforms(platform)
+        return await supply_chain.signed(digest, platforms, registry, signer, transport)
+
+    @function(cache="never")
+    async def verify(
+        self,
+        digest: Annotated[str, Doc("The image digest reference to check")],
+        key: Annotated[dagger.File | None, Doc("Cosign public key, e.g. cosign.pub")] = None,
+        certificate_identity: Annotated[
+            str, Doc("Keyless: the signer's identity, e.g. the workflow's URL")
+        ] = "",
+        certificate_oidc_issuer: Annotated[
+            str,
+            Doc("Keyless: the identity's issuer, e.g. https://token.actions.githubusercontent.com"),
+        ] = "",
+        username: Annotated[str, Doc("Registry user, for private images")] = "",
+        password: Annotated[
+            dagger.Secret | None, Doc("Registry password, for private images")
+        ] = None,
+        offline: OfflineArg = False,
+        insecure_registry: InsecureRegistryArg = False,
+    ) -> str:
+        """Check an image's cosign signature and SBOM attestation; fail in one sentence if not."""
+        host = registry_host_of(digest)
+        verifier = signing.Verifier(key, certificate_identity, certificate_oidc_issuer)
+        if (key is None) == (not certificate_identity or not certificate_oidc_issuer):
+            raise PipelineError(
+                "Give --key (a public key) or both --certificate-identity and "
+                "--certificate-oidc-issuer (keyless), not both."
+            )
+        registry = supply_chain.Registry(host, username, password) if password else None
+        transport = signing.Transport(offline, insecure_registry)
+        return await supply_chain.verified(digest, verifier, registry, transport)
+
+    def _default_images(self, platform: list[str] | None) -> dict[str, dagger.Container]:
+        """The images `build` makes with its default labels, by file name.
+
+        Their packages depend only on the platform: they catalogue and scan as published.
+        """
+        platforms = checked_platforms(platform)
+        labels = oci_labels("unknown", "unknown", "dev", EPOCH)
+        return supply_chain.named_images(platforms, *self._image_variants(platforms, labels))
 
     def _image_variants(
         self, platforms: list[str], labels: dict[str, str]

@@ -71,3 +71,16 @@ def _valid_tag(name: str, ref: str) -> str:
     if not tag:
         raise PipelineError(f"--git-ref {ref!r} names nothing usable as an image tag.")
     return tag
+
+
+_DIGEST_REF = re.compile(r"([A-Za-z0-9.-]+(?::\d+)?(?:/[a-z0-9._-]+)+)@sha256:[0-9a-f]{64}")
+
+
+def digest_host(reference: str) -> str:
+    """The registry host of an image digest reference (host/path@sha256:...), checked."""
+    if not _DIGEST_REF.fullmatch(reference):
+        raise PipelineError(
+            f"{reference!r} is not an image digest reference: give host/path@sha256:<64 hex>, "
+            "as `publish` prints it."
+        )
+    return reference.split("/", 1)[0]

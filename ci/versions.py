@@ -52,3 +52,24 @@ def playwright_image(version: str = PLAYWRIGHT) -> str:
 def nginx_image(version: str = NGINX) -> str:
     """The nginx image that serves the frontend's production build."""
     return f"nginx:{version}"
+
+
+# Supply-chain tools, as their official images (tools/engine/versions builds the same).
+TRIVY = "0.74.0"
+SYFT = "1.54.1"
+COSIGN = "3.1.3"
+
+
+def trivy_image() -> str:
+    """Trivy's official image: the vulnerability scanner of `scan`."""
+    return f"aquasec/trivy:{TRIVY}"
+
+
+def syft_image() -> str:
+    """Syft's official image: the SBOM generator of `sbom` and `sign`."""
+    return f"anchore/syft:v{SYFT}"
+
+
+def cosign_image() -> str:
+    """Cosign's official image: the signer of `sign` and `verify`."""
+    return f"ghcr.io/sigstore/cosign/cosign:v{COSIGN}"

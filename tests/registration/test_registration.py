@@ -1,5 +1,6 @@
 """The module as `dagger functions` will show it, from the SDK's own registration code."""
 
+import dagger
 import pytest
 
 from ci.layout import SOURCE_IGNORE
@@ -23,7 +24,15 @@ PUBLIC_FUNCTIONS = {
     "migrate",
     "build",
     "publish",
+    "sbom",
+    "scan",
+    "scan_reports",
+    "sign",
+    "verify",
 }
+# Functions with effects outside the engine, or whose answer changes with the outside.
+NEVER_CACHED = {"migrate", "publish", "sign", "verify"}
+NEVER = str(dagger.FunctionCachePolicy.Never)
 CHECKS = {
     "lint",
     "backend_test",
@@ -56,6 +65,12 @@ async def test_every_function_and_argument_is_documented(registration: Registrat
         description = registration.functions[name].description
         assert description, name
         assert len(description.splitlines()[0]) <= 100, name
+
+
+@pytest.mark.anyio
+async def test_functions_with_outside_effects_are_never_cached(registration: Registration) -> None:
+    never = {n for n, f in registration.functions.items() if f.cache_policy == NEVER}
+    assert never == NEVER_CACHED
 
 
 @pytest.mark.anyio

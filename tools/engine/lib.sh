@@ -13,12 +13,15 @@ ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${RUN_DIR:=/run/pipeline-engine}"
 : "${LOG_DIR:=$CACHE_DIR/logs}"
 : "${REGISTRY_ADDR:=127.0.0.1:5000}"
+# The engine's container network (CNI bridge); the host is its first address.
+: "${ENGINE_NETWORK_CIDR:=10.87.0.0/16}"
 : "${GO:=$(command -v go || echo /usr/local/go/bin/go)}"
 
 DAGGER_BIN_DIR="$CACHE_DIR/dagger-$DAGGER_VERSION/bin"
 RUNC_BIN="$CACHE_DIR/runc-$RUNC_VERSION/runc"
 CNI_BIN_DIR="$CACHE_DIR/cni-$CNI_VERSION/bin"
 SDK_CONTENT_DIR="$CACHE_DIR/sdk-content-$DAGGER_VERSION"
+TOOLS_BIN_DIR="$CACHE_DIR/tools"
 # Where the engine looks for its builtin SDK content (hard-coded, as runc's path).
 ENGINE_CONTENT_DIR=/usr/local/share/dagger/content
 ENGINE_SOCK="$RUN_DIR/engine.sock"
@@ -58,6 +61,20 @@ run_logged() {
   { echo "=== $(date -Is) $*"; } >>"$CURRENT_LOG"
   "$@" >>"$CURRENT_LOG" 2>&1
 }
+
+# go_module_dir MODULE@VERSION: download a module through the Go module proxy and print
+# the directory of its (read-only) source in the module cache; fails when refused.
+go_module_dir() {
+  local dir
+  dir=$(cd /tmp && "$GO" mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] && echo "$dir"
+}
+
+# host_address: this host's address on the engine's bridge, as its containers reach it.
+host_address() { local net=${ENGINE_NETWORK_CIDR%/*}; echo "${net%.*}.1"; }
+# container_registry: the local registry as the engine's containers reach it (the
+# registry listens on every interface, the engine pushes to it over plain HTTP).
+container_registry() { echo "$(host_address):${REGISTRY_ADDR##*:}"; }
 
 # pid_alive FILE: true when FILE holds the PID of a running process.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

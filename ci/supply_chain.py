@@ -1,0 +1,215 @@
+"""What `sbom`, `scan`, `sign` and `verify` do with the images `build` and `publish` make."""
+
+import dataclasses
+import functools
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import dagger
+from dagger import dag
+
+from ci import gate
+from ci.concurrency import Stage, run_stages
+from ci.errors import PipelineError
+from ci.report import require_passed
+from ci.stages import sbom, scan, signing
+from ci.stages.sbom import INPUT_DIR
+
+IGNORE_FILE = "app/vulnerability-ignores.toml"
+
+
+def image_name(image: str, platform: str) -> str:
+    """An image's name in file names: backend, linux/amd64 -> backend-linux-amd64."""
+    return f"{image}-{platform.replace('/', '-')}"
+
+
+def named_images(
+    platforms: list[str], backends: list[dagger.Container], frontends: list[dagger.Container]
+) -> dict[str, dagger.Container]:
+    """Each image by its file name, backend-linux-amd64 first."""
+    named = {}
+    for image, containers in (("backend", backends), ("frontend", frontends)):
+        for platform, container in zip(platforms, containers, strict=True):
+            named[image_name(image, platform)] = container
+    return named
+
+
+def sboms(source: dagger.Directory, images: dict[str, dagger.Container]) -> dagger.Directory:
+    """SPDX and CycloneDX JSON of each image, and of the lock files (source.*)."""
+    out = sbom.source_sboms(source)
+    for name, image in images.items():
+        out = out.with_directory(".", sbom.image_sboms(image, name))
+    return out
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """Trivy's reports by target, and what the gate made of them."""
+
+    reports: dict[str, str]
+    result: gate.GateResult
+
+    @property
+    def table(self) -> str:
+        """The short table of findings and the verdict."""
+        return gate.table(self.result)
+
+    def files(self) -> dagger.Directory:
+        """trivy.sarif, findings.txt, each raw report (reports/NAME.json), exit-code."""
+        out = (
+            dag.directory()
+            .with_new_file("trivy.sarif", gate.sarif(self.result))
+            .with_new_file("findings.txt", self.table + "\n")
+            .with_new_file("exit-code", "0\n" if self.result.passed else "1\n")
+        )
+        for name, report in self.reports.items():
+            out = out.with_new_file(f"reports/{name}.json", report)
+        return out
+
+
+async def scanned(
+    source: dagger.Directory,
+    images: dict[str, dagger.Container],
+    severities: tuple[str, ...],
+    ignore_file: str,
+    db: dagger.Directory | None,
+    db_repository: str | None,
+) -> ScanOutcome:
+    """Scan the lock files and every image concurrently, then apply the gate."""
+    entries = gate.ignores(await _ignore_text(source, ignore_file), ignore_file)
+    scanner = scan.scanner(db if db is not None else scan.fetched_db(db_repository))
+    stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, source).stdout}
+    for name, image in images.items():
+        stages[name] = scan.image_report(scanner, image, name).stdout
+    results = await run_stages(stages)
+    require_passed("scan", results)
+    found = [
+        _labelled(finding, r.name) for r in results for finding in gate.findings(r.output, r.name)
+    ]
+    result = gate.evaluate(found, entries, severities, date.today())
+    return ScanOutcome({r.name: r.output for r in results}, result)
+
+
+async def _ignore_text(source: dagger.Directory, path: str) -> str:
+    if not await source.exists(path):
+        raise PipelineError(
+            f"The ignore file {path} is not in the source: create it (see "
+            f"{IGNORE_FILE} in this repository) or pass --ignore-file."
+        )
+    return await source.file(path).contents()
+
+
+def _labelled(finding: gate.Finding, name: str) -> gate.Finding:
+    """An image finding's target named after its image: backend-linux-amd64 (debian 13.7)."""
+    if name == "lock-files":
+        return finding  # already the lock file's path in the repository
+    detail = finding.target.removeprefix(f"{INPUT_DIR}/{name}.tar").strip() or "image"
+    detail = detail if detail.startswith("(") else f"({detail})"
+    return dataclasses.replace(finding, target=f"{name} {detail}")
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Who cosign and the engine are at the registry images are signed in."""
+
+    host: str
+    username: str
+    password: dagger.Secret
+
+    async def auth(self) -> dagger.Secret:
+        """A Docker config.json logging in to the host, as a new Secret."""
+        config = signing.registry_auth(self.host, self.username, await self.password.plaintext())
+        return dag.set_secret(f"registry-auth-{uuid.uuid4().hex}", config)
+
+    def pulled(self, reference: str, platform: str) -> dagger.Container:
+        """The published image of `platform` at `reference`, pulled by the engine."""
+        return (
+            dag.container(platform=dagger.Platform(platform))
+            .with_registry_auth(self.host, self.username, self.password)
+            .from_(reference)
+        )
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A private key and its password, or a keyless identity token."""
+
+    key: dagger.Secret | None
+    key_password: dagger.Secret | None
+    identity_token: dagger.Secret | None
+
+    def checked(self, transport: signing.Transport) -> "Signer":
+        """The signer if it is complete; otherwise one sentence saying what to give."""
+        if (self.key is None) == (self.identity_token is None):
+            raise PipelineError(
+                "Give --key (and --key-password) to sign with a key pair, or --identity-token "
+                "to sign keyless (e.g. GitHub Actions' OIDC token), not both and not neither."
+            )
+        if transport.offline and self.identity_token is not None:
+            raise PipelineError(
+                "--offline works with --key only: keyless signing needs Fulcio and Rekor."
+            )
+        return self
+
+    def applied(self, container: dagger.Container) -> dagger.Container:
+        """`container` holding the key (and password) or the identity token."""
+        if self.key is not None:
+            return signing.with_key(container, self.key, self.key_password)
+        if self.identity_token is not None:
+            return signing.with_identity_token(container, self.identity_token)
+        raise PipelineError("No key or identity token to sign with.")
+
+
+async def signed(
+    references: list[str],
+    platforms: list[str],
+    registry: Registry,
+    signer: Signer,
+    transport: signing.Transport,
+) -> str:
+    """Sign each reference and attest each platform's SPDX SBOM on it; one line each."""
+    keyless = signer.identity_token is not None
+    cosign = signer.applied(signing.cosign(await registry.auth()))
+
+    async def sign_one(reference: str) -> str:
+        done = signing.signed(cosign, reference, keyless, transport)
+        for platform in platforms:
+            name = image_name(reference.rsplit("/", 1)[-1].split("@")[0], platform)
+            spdx = sbom.image_sboms(registry.pulled(reference, platform), name).file(
+                f"{name}.spdx.json"
+            )
+            done = signing.attested(done, reference, spdx, name, keyless, transport)
+        await done.sync()
+        return f"signed {reference}, SBOM attested for {', '.join(platforms)}"
+
+    stages = {ref: functools.partial(sign_one, ref) for ref in references}
+    results = await run_stages(stages)
+    require_passed("sign", results)
+    return "\n".join(r.output for r in results)
+
+
+async def verified(
+    reference: str,
+    verifier: signing.Verifier,
+    registry: Registry | None,
+    transport: signing.Transport,
+) -> str:
+    """Check `reference`'s signature and SBOM attestation; one sentence when either fails."""
+    cosign = signing.cosign(await registry.auth() if registry else None)
+    for what, check in signing.verification(cosign, reference, verifier, transport).items():
+        try:
+            await check.sync()
+        except dagger.ExecError as exc:
+            raise PipelineError(
+                f"{reference} failed {what} verification ({_cosign_error(exc.stderr)}): it was "
+                "not signed by that key or identity, or it is not the image that was signed."
+            ) from None
+    return f"{reference}: signature and SBOM attestation verified"
+
+
+def _cosign_error(stderr: str) -> str:
+    """Cosign's own error line (`Error: ...`), or its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line.removeprefix("Error: ") for line in lines if line.startswith("Error: ")]
+    return (errors or lines or ["no output"])[-1]

@@ -1,0 +1,145 @@
+"""sbom, scan, sign and verify as they plan their containers (no engine)."""
+
+from datetime import date
+
+import dagger
+from dagger import dag
+
+from ci import versions
+from ci.layout import LOCK_FILES
+from ci.stages import sbom, scan, signing
+from ci.supply_chain import Signer, named_images
+from tests.support import plan
+from tests.support.pipeline import make_pipeline
+
+PLATFORMS = ["linux/amd64", "linux/arm64"]
+REFERENCE = "ghcr.io/acme/printshop/backend@sha256:" + "ab" * 32
+
+
+def images() -> dict[str, dagger.Container]:
+    return make_pipeline()._default_images(PLATFORMS)
+
+
+def test_every_image_and_platform_is_catalogued_and_scanned_by_name() -> None:
+    assert list(images()) == [
+        "backend-linux-amd64",
+        "backend-linux-arm64",
+        "frontend-linux-amd64",
+        "frontend-linux-arm64",
+    ]
+    backends, frontends = make_pipeline()._image_variants(PLATFORMS, {})
+    assert list(named_images(PLATFORMS[:1], backends[:1], frontends[:1])) == [
+        "backend-linux-amd64",
+        "frontend-linux-amd64",
+    ]
+
+
+def test_syft_catalogues_an_image_once_into_both_formats_without_calling_home() -> None:
+    out = sbom.image_sboms(images()["backend-linux-arm64"], "backend-linux-arm64")
+    (spdx, cdx) = plan.named(out, "withFile")
+    syft = spdx.args["source"]
+    assert plan.named(syft, "from")[0].args["address"] == versions.syft_image()
+    assert plan.env(syft)["SYFT_CHECK_FOR_APP_UPDATE"] == "false"
+    (argv,) = plan.execs(syft)
+    assert argv[:2] == ["scan", "oci-archive:/in/backend-linux-arm64.tar"]
+    assert "--output=spdx-json=/tmp/backend-linux-arm64.spdx.json" in argv
+    assert "--output=cyclonedx-json=/tmp/backend-linux-arm64.cdx.json" in argv
+    # one syft run for both: the files differ only in the path read from it
+    assert plan.calls(cdx.args["source"])[:-1] == plan.calls(syft)[:-1]
+
+
+def test_the_source_sbom_reads_only_the_lock_files() -> None:
+    out = sbom.source_sboms(dag.host().directory("."))
+    syft = plan.named(out, "withFile")[0].args["source"]
+    (mount,) = plan.named(syft, "withMountedDirectory")
+    assert [c.args["path"] for c in plan.named(mount.args["source"], "withFile")] == list(
+        LOCK_FILES
+    )
+
+
+def test_a_given_database_scans_offline_and_fetches_nothing() -> None:
+    given = dag.host().directory("trivy-cache")
+    scanner = scan.scanner(given)
+    settings = plan.env(scanner)
+    assert settings["TRIVY_SKIP_DB_UPDATE"] == "true"
+    assert settings["TRIVY_SKIP_JAVA_DB_UPDATE"] == "true"
+    assert settings["TRIVY_OFFLINE_SCAN"] == "true"
+    (db,) = plan.named(scanner, "withDirectory")
+    assert db.args["path"] == scan.CACHE_DIR
+    assert not plan.named(scanner, "withExec")
+    assert not [c for c in plan.walk(scanner) if c.name == "cacheVolume"]
+
+
+def test_the_fetched_database_is_cached_a_day_and_can_come_from_a_mirror() -> None:
+    fetched = scan.fetched_db("mirror.example/trivy-db:2")
+    settings = plan.env(fetched)
+    assert settings["TRIVY_DB_DAY"] == date.today().isoformat()
+    assert settings["TRIVY_DB_REPOSITORY"] == "mirror.example/trivy-db:2"
+    (cache,) = plan.named(fetched, "withMountedCache")
+    assert cache.args["sharing"] == dagger.CacheSharingMode.LOCKED.value
+    assert ["trivy", "image", "--download-db-only"] in plan.execs(fetched)
+    assert ["trivy", "image", "--download-java-db-only"] in plan.execs(fetched)
+
+
+def test_lock_files_are_scanned_at_their_repository_paths() -> None:
+    report = scan.lock_files_report(scan.scanner(dag.directory()), dag.host().directory("."))
+    assert plan.execs(report)[-1] == ["trivy", "filesystem", "--format=json", "."]
+    assert plan.named(report, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
+
+
+def test_signing_secrets_travel_only_as_secrets(canary: str) -> None:
+    key = dag.set_secret("key", f"key-{canary}")
+    password = dag.set_secret("password", f"password-{canary}")
+    auth = dag.set_secret("auth", f"auth-{canary}")
+    signer = Signer(key, password, None)
+    cosign = signer.applied(signing.cosign(auth))
+    done = signing.signed(cosign, REFERENCE, False, signing.Transport())
+    assert not [v for v in plan.values(done) if canary in str(v)]
+    mounts = {c.args["path"]: c.args["mode"] for c in plan.named(done, "withMountedSecret")}
+    assert mounts == {
+        f"{signing.AUTH_DIR}/config.json": 0o444,
+        f"{signing.KEY_DIR}/cosign.key": 0o444,
+    }
+    assert [c.args["name"] for c in plan.named(done, "withSecretVariable")] == ["COSIGN_PASSWORD"]
+    (argv,) = plan.execs(done)
+    assert argv == [
+        "sign",
+        "--yes",
+        "--recursive",
+        f"--key={signing.KEY_DIR}/cosign.key",
+        REFERENCE,
+    ]
+
+
+def test_keyless_signing_passes_the_token_in_the_environment_as_a_secret(canary: str) -> None:
+    token = dag.set_secret("token", canary)
+    cosign = Signer(None, None, token).applied(signing.cosign(None))
+    done = signing.attested(
+        cosign,
+        REFERENCE,
+        dag.directory().file("x"),
+        "backend-linux-amd64",
+        True,
+        signing.Transport(),
+    )
+    assert [c.args["name"] for c in plan.named(done, "withSecretVariable")] == ["SIGSTORE_ID_TOKEN"]
+    (argv,) = plan.execs(done)
+    assert not [a for a in argv if a.startswith("--key")]
+    assert "--type=spdxjson" in argv
+    assert not [v for v in plan.values(done) if canary in str(v)]
+
+
+def test_verification_checks_signature_and_attestation_against_the_signer() -> None:
+    keyless = signing.Verifier(
+        identity="https://github.com/acme/shop/.github/workflows/ci.yml@refs/heads/main",
+        issuer="https://token.actions.githubusercontent.com",
+    )
+    checks = signing.verification(signing.cosign(None), REFERENCE, keyless, signing.Transport())
+    assert list(checks) == ["signature", "SBOM attestation"]
+    verify, attestation = (plan.execs(c)[-1] for c in checks.values())
+    assert verify[0] == "verify"
+    assert attestation[:2] == ["verify-attestation", "--type=spdxjson"]
+    for argv in (verify, attestation):
+        assert f"--certificate-identity={keyless.identity}" in argv
+        assert f"--certificate-oidc-issuer={keyless.issuer}" in argv
+        assert argv[-1] == REFERENCE
