@@ -1,0 +1,164 @@
+"""SBOM, vulnerability gate, signing and verification with the real tools on a real engine.
+
+Trivy scans offline with a database made for these tests (tests/engine/trivydb: one HIGH
+advisory for the django the backend really contains); cosign signs with a key pair made
+here and pushes to tools/engine's registry as the engine's containers reach it.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagger
+import pytest
+from dagger import dag
+
+from ci import versions
+from ci.errors import PipelineError
+from ci.supply_chain import IGNORE_FILE
+from tests.engine.conftest import pipeline, repository
+from tests.support.prerequisites import ENGINE_FIX, require
+from tests.support.process import REPO
+
+pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+AMD64 = ["linux/amd64"]
+ADVISORY = "CVE-2099-0001"
+
+
+@pytest.fixture(scope="module")
+def trivy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Trivy cache directory (db/, java-db/) holding the test advisory, made with Go."""
+    go = shutil.which("go") or (
+        "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None
+    )
+    require(
+        go,
+        "no Go toolchain to build the test Trivy database",
+        "install Go (tools/engine needs it too)",
+    )
+    out = tmp_path_factory.mktemp("trivy-cache")
+    subprocess.run(
+        [str(go), "run", ".", "-dir", str(out), "-package", "django", "-id", ADVISORY],
+        cwd=REPO / "tests/engine/trivydb",
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def with_ignore(days_left: int) -> dagger.Directory:
+    """This checkout with an ignore entry for the advisory, expiring in `days_left` days."""
+    expires = (date.today() + timedelta(days=days_left)).isoformat()
+    entry = (
+        f'[[ignore]]\nid = "{ADVISORY}"\npackage = "django"\n'
+        f'reason = "Test advisory."\nexpires = {expires}\n'
+    )
+    return repository().with_new_file(IGNORE_FILE, entry)
+
+
+async def test_sboms_name_the_python_and_npm_dependencies(engine: None) -> None:
+    out = await (await pipeline()).sbom(AMD64)
+    names = set(await out.entries())
+    for stem in ("backend-linux-amd64", "frontend-linux-amd64", "source"):
+        assert {f"{stem}.spdx.json", f"{stem}.cdx.json"} <= names
+    backend = json.loads(await out.file("backend-linux-amd64.spdx.json").contents())
+    assert backend["spdxVersion"].startswith("SPDX-2")
+    backend_packages = {p["name"].lower() for p in backend["packages"]}
+    assert {"django", "gunicorn", "python3.13"} <= backend_packages
+    source = json.loads(await out.file("source.cdx.json").contents())
+    purls = {c.get("purl", "").split("@")[0] for c in source["components"]}
+    assert {"pkg:pypi/django", "pkg:npm/react", "pkg:npm/react-dom"} <= purls
+
+
+async def test_the_gate_fails_on_the_advisory_then_honours_and_expires_an_ignore(
+    engine: None, trivy_cache: Path
+) -> None:
+    db = dag.host().directory(str(trivy_cache))
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline()).scan(AMD64, db=db)
+    message = str(caught.value)
+    assert "The vulnerability gate failed" in message
+    assert f"HIGH     {ADVISORY}" in message
+    assert "app/backend/requirements.txt" in message
+    assert "backend-linux-amd64 (Python)" in message
+
+    reports = await (await pipeline(with_ignore(30))).scan_reports(AMD64, db=db)
+    assert (await reports.file("exit-code").contents()).strip() == "0"
+    findings = await reports.file("findings.txt").contents()
+    assert "ignored" in findings
+    assert "BLOCKS" not in findings
+    sarif = json.loads(await reports.file("trivy.sarif").contents())
+    assert sarif["version"] == "2.1.0"
+    assert all(r["suppressions"] for r in sarif["runs"][0]["results"])
+
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline(with_ignore(-1))).scan(AMD64, db=db)
+    assert f"expired ignore: {ADVISORY}" in str(caught.value)
+    assert "BLOCKS" in str(caught.value)
+
+
+async def test_a_higher_threshold_lets_the_high_advisory_pass(
+    engine: None, trivy_cache: Path
+) -> None:
+    db = dag.host().directory(str(trivy_cache))
+    sarif = await (await pipeline()).scan(AMD64, severity=["CRITICAL"], db=db)
+    assert json.loads(await sarif.contents())["runs"][0]["results"] == []
+
+
+async def test_sign_then_verify_and_refuse_unsigned_or_foreign_signatures(
+    engine: None, canary: str
+) -> None:
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
+    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
+    key_password = dag.set_secret("cosign-password", f"key-{canary}")
+    password = dag.set_secret("registry-password", f"registry-{canary}")
+    ours, theirs = key_pair(key_password, "ours"), key_pair(key_password, "theirs")
+    shop = await pipeline()
+    published = await shop.publish(
+        f"{registry}/signing-test", "ci", password, "refs/heads/main", "a" * 40, platform=AMD64
+    )
+    backend_ref = published.splitlines()[0].split()[1]
+    signed = await shop.sign(
+        [backend_ref],
+        "ci",
+        password,
+        key=dag.set_secret("cosign-key", await ours.file("cosign.key").contents()),
+        key_password=key_password,
+        platform=AMD64,
+        offline=True,
+        insecure_registry=True,
+    )
+    assert signed == f"signed {backend_ref}, SBOM attested for linux/amd64"
+    verified = await shop.verify(
+        backend_ref, key=ours.file("cosign.pub"), offline=True, insecure_registry=True
+    )
+    assert verified == f"{backend_ref}: signature and SBOM attestation verified"
+
+    with pytest.raises(PipelineError) as caught:
+        await shop.verify(
+            backend_ref, key=theirs.file("cosign.pub"), offline=True, insecure_registry=True
+        )
+    assert str(caught.value).startswith(f"{backend_ref} failed signature verification (")
+    frontend_ref = published.splitlines()[1].split()[1]  # published, never signed
+    with pytest.raises(PipelineError) as caught:
+        await shop.verify(
+            frontend_ref, key=ours.file("cosign.pub"), offline=True, insecure_registry=True
+        )
+    assert "no signatures found" in str(caught.value)
+    for output in (published, signed, verified, str(caught.value)):
+        assert canary not in output
+
+
+def key_pair(password: dagger.Secret, name: str) -> dagger.Directory:
+    """cosign.key and cosign.pub made by cosign generate-key-pair (password from a Secret)."""
+    return (
+        dag.container()
+        .from_(versions.cosign_image())
+        .with_workdir(f"/tmp/{name}")  # noqa: S108 - writable by cosign's non-root user
+        .with_secret_variable("COSIGN_PASSWORD", password)
+        .with_exec(["generate-key-pair"], use_entrypoint=True)
+        .directory(f"/tmp/{name}")  # noqa: S108
+    )
