@@ -180,7 +180,13 @@ async def signed(
                 f"{name}.spdx.json"
             )
             done = signing.attested(done, reference, spdx, name, keyless, transport)
-        await done.sync()
+        try:
+            await done.sync()
+        except dagger.ExecError as exc:
+            raise PipelineError(
+                f"cosign could not sign {reference} ({_cosign_error(exc.stderr)}): check the "
+                "key and --key-password (or the identity token) and that the user may push."
+            ) from None
         return f"signed {reference}, SBOM attested for {', '.join(platforms)}"
 
     stages = {ref: functools.partial(sign_one, ref) for ref in references}

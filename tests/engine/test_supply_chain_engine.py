@@ -7,8 +7,7 @@ here and pushes to tools/engine's registry as the engine's containers reach it.
 
 import json
 import os
-import shutil
-import subprocess
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from ci.errors import PipelineError
 from ci.supply_chain import IGNORE_FILE
 from tests.engine.conftest import pipeline, repository
 from tests.support.prerequisites import ENGINE_FIX, require
-from tests.support.process import REPO
+from tests.support.trivy_db import trivy_cache as make_trivy_cache
 
 pytestmark = [pytest.mark.engine, pytest.mark.anyio]
 AMD64 = ["linux/amd64"]
@@ -30,23 +29,8 @@ ADVISORY = "CVE-2099-0001"
 
 @pytest.fixture(scope="module")
 def trivy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Trivy cache directory (db/, java-db/) holding the test advisory, made with Go."""
-    go = shutil.which("go") or (
-        "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None
-    )
-    require(
-        go,
-        "no Go toolchain to build the test Trivy database",
-        "install Go (tools/engine needs it too)",
-    )
-    out = tmp_path_factory.mktemp("trivy-cache")
-    subprocess.run(
-        [str(go), "run", ".", "-dir", str(out), "-package", "django", "-id", ADVISORY],
-        cwd=REPO / "tests/engine/trivydb",
-        check=True,
-        capture_output=True,
-    )
-    return out
+    """A Trivy cache directory (db/, java-db/) holding the test advisory for django."""
+    return make_trivy_cache(tmp_path_factory.mktemp("trivy-cache"), "django", ADVISORY)
 
 
 def with_ignore(days_left: int) -> dagger.Directory:
@@ -158,6 +142,7 @@ def key_pair(password: dagger.Secret, name: str) -> dagger.Directory:
         dag.container()
         .from_(versions.cosign_image())
         .with_workdir(f"/tmp/{name}")  # noqa: S108 - writable by cosign's non-root user
+        .with_env_variable("KEY_PAIR", uuid.uuid4().hex)  # a new pair each time, not a cached one
         .with_secret_variable("COSIGN_PASSWORD", password)
         .with_exec(["generate-key-pair"], use_entrypoint=True)
         .directory(f"/tmp/{name}")  # noqa: S108
