@@ -378,6 +378,20 @@ class Pipeline:
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
         return outcome.files()
 
+    @function
+    def scan_env(
+        self,
+        platform: PlatformsArg = None,
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
+    ) -> dagger.Container:
+        """Trivy with its database, the images (/in/NAME.tar) and lock files: chain `terminal`.
+
+        Try `trivy image --input backend-linux-amd64.tar` or `trivy filesystem .` there.
+        """
+        images = self._default_images(platform)
+        return supply_chain.scan_env(self.source, images, db, db_repository)
+
     async def _scanned(
         self,
         platform: list[str] | None,

@@ -24,13 +24,20 @@ _REGISTRY = re.compile(r"([A-Za-z0-9.-]+(?::\d+)?)(/[a-z0-9._-]+)+")
 
 def registry_host(registry: str) -> str:
     """The host of a registry repository prefix such as ghcr.io/acme/printshop."""
-    if not _REGISTRY.fullmatch(registry):
-        raise PipelineError(
-            f"--registry {registry!r} is not a registry and repository prefix: give host/path "
-            "in lower case, e.g. ghcr.io/acme/printshop (images go to .../backend and "
-            ".../frontend)."
-        )
-    return registry.split("/", 1)[0]
+    return _host(
+        _REGISTRY,
+        registry,
+        f"--registry {registry!r} is not a registry and repository prefix: give host/path "
+        "in lower case, e.g. ghcr.io/acme/printshop (images go to .../backend and "
+        ".../frontend).",
+    )
+
+
+def _host(pattern: re.Pattern[str], reference: str, error: str) -> str:
+    """The host part of `reference`, which must match `pattern` (else `error`)."""
+    if not pattern.fullmatch(reference):
+        raise PipelineError(error)
+    return reference.split("/", 1)[0]
 
 
 def image_tags(ref: str, sha: str, latest: bool = False) -> list[str]:
@@ -73,14 +80,14 @@ def _valid_tag(name: str, ref: str) -> str:
     return tag
 
 
-_DIGEST_REF = re.compile(r"([A-Za-z0-9.-]+(?::\d+)?(?:/[a-z0-9._-]+)+)@sha256:[0-9a-f]{64}")
+_DIGEST_REF = re.compile(_REGISTRY.pattern + r"@sha256:[0-9a-f]{64}")
 
 
 def digest_host(reference: str) -> str:
     """The registry host of an image digest reference (host/path@sha256:...), checked."""
-    if not _DIGEST_REF.fullmatch(reference):
-        raise PipelineError(
-            f"{reference!r} is not an image digest reference: give host/path@sha256:<64 hex>, "
-            "as `publish` prints it."
-        )
-    return reference.split("/", 1)[0]
+    return _host(
+        _DIGEST_REF,
+        reference,
+        f"{reference!r} is not an image digest reference: give host/path@sha256:<64 hex>, "
+        "as `publish` prints it.",
+    )

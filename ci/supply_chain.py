@@ -91,6 +91,17 @@ async def scanned(
     return ScanOutcome({r.name: r.output for r in results}, result)
 
 
+def scan_env(
+    source: dagger.Directory,
+    images: dict[str, dagger.Container],
+    db: dagger.Directory | None,
+    db_repository: str | None,
+) -> dagger.Container:
+    """The container `scan` runs Trivy in, with every input it scans mounted under /in."""
+    scanner = scan.scanner(db if db is not None else scan.fetched_db(db_repository))
+    return scan.with_inputs(scanner, images, source)
+
+
 async def _ignore_text(source: dagger.Directory, path: str) -> str:
     if not await source.exists(path):
         raise PipelineError(

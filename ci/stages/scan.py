@@ -67,6 +67,16 @@ def scanner(db: dagger.Directory) -> dagger.Container:
     return with_env(trivy().with_directory(CACHE_DIR, db), OFFLINE)
 
 
+def with_inputs(
+    scan: dagger.Container, images: dict[str, dagger.Container], source: dagger.Directory
+) -> dagger.Container:
+    """`scan` with each image's tarball at /in/NAME.tar and the lock files under /in."""
+    scan = scan.with_mounted_directory(INPUT_DIR, lock_files(source))
+    for name, image in images.items():
+        scan = scan.with_mounted_file(f"{INPUT_DIR}/{name}.tar", image.as_tarball())
+    return scan.with_workdir(INPUT_DIR)
+
+
 def image_report(scan: dagger.Container, image: dagger.Container, name: str) -> dagger.Container:
     """Trivy's JSON report of one image (OS and language packages) on stdout."""
     tarball = f"{INPUT_DIR}/{name}.tar"

@@ -143,3 +143,12 @@ def test_verification_checks_signature_and_attestation_against_the_signer() -> N
         assert f"--certificate-identity={keyless.identity}" in argv
         assert f"--certificate-oidc-issuer={keyless.issuer}" in argv
         assert argv[-1] == REFERENCE
+
+
+def test_the_scan_env_holds_every_input_the_scans_read() -> None:
+    env = make_pipeline()._default_images(PLATFORMS)
+    container = scan.with_inputs(scan.scanner(dag.directory()), env, dag.host().directory("."))
+    mounted = {c.args["path"] for c in plan.named(container, "withMountedFile")}
+    assert mounted == {f"{sbom.INPUT_DIR}/{name}.tar" for name in env}
+    assert plan.named(container, "withMountedDirectory")[0].args["path"] == sbom.INPUT_DIR
+    assert plan.named(container, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR

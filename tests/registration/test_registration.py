@@ -27,6 +27,7 @@ PUBLIC_FUNCTIONS = {
     "sbom",
     "scan",
     "scan_reports",
+    "scan_env",
     "sign",
     "verify",
 }
