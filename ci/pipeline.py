@@ -357,12 +357,12 @@ class Pipeline:
         Returns SARIF for code scanning (scan-reports also returns it when the gate fails).
         """
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
-        print(outcome.table)
         if not outcome.result.passed:
             raise PipelineError(
                 f"{outcome.table}\nThe vulnerability gate failed: upgrade the packages above, "
                 f"or add an ignore entry with a reason and an expiry date to {ignore_file}."
             )
+        print(outcome.table)
         return outcome.files().file("trivy.sarif")
 
     @function
