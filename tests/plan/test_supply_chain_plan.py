@@ -3,9 +3,11 @@
 from datetime import date
 
 import dagger
+import pytest
 from dagger import dag
 
 from ci import versions
+from ci.errors import PipelineError
 from ci.layout import LOCK_FILES
 from ci.stages import sbom, scan, signing
 from ci.supply_chain import Signer, named_images
@@ -152,3 +154,22 @@ def test_the_scan_env_holds_every_input_the_scans_read() -> None:
     assert mounted == {f"{sbom.INPUT_DIR}/{name}.tar" for name in env}
     assert plan.named(container, "withMountedDirectory")[0].args["path"] == sbom.INPUT_DIR
     assert plan.named(container, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
+
+
+@pytest.mark.anyio
+async def test_verify_needs_a_key_or_a_whole_keyless_identity() -> None:
+    shop = make_pipeline()
+    with pytest.raises(PipelineError, match="Give --key"):
+        await shop.verify(REFERENCE)
+    with pytest.raises(PipelineError, match="Give --key"):
+        await shop.verify(REFERENCE, certificate_identity="someone")
+    with pytest.raises(PipelineError, match="not an image digest reference"):
+        await shop.verify("ghcr.io/acme/printshop/backend:latest", key=dag.directory().file("k"))
+
+
+@pytest.mark.anyio
+async def test_sign_refuses_digests_from_two_registries_before_anything_runs() -> None:
+    other = REFERENCE.replace("ghcr.io", "registry.example.com")
+    key = dag.set_secret("key", "k")
+    with pytest.raises(PipelineError, match="in 2 registries"):
+        await make_pipeline().sign([REFERENCE, other], "ci", key, key=key)
