@@ -1,5 +1,6 @@
 """`dagger functions` and `--help` show what the module registers: names, docs, arguments."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,14 @@ async def test_functions_lists_every_function_with_its_doc(
 async def test_help_shows_each_argument_with_its_default(
     dagger_cli: DaggerCli, checkout: Path, registration: Registration
 ) -> None:
-    for fn in registration.functions.values():
-        done = dagger_cli.run(f"dagger call {cli_name(fn.name)} --help", checkout)
+    functions = list(registration.functions.values())
+    # One CLI per function, a few at a time: each mostly waits on its module load.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = pool.map(
+            lambda fn: dagger_cli.run(f"dagger call {cli_name(fn.name)} --help", checkout),
+            functions,
+        )
+    for fn, done in zip(functions, runs, strict=True):
         assert done.returncode == 0, done.stderr[-4000:]
         shown = readable(done.stdout)
         for arg in fn.args.values():
