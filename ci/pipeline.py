@@ -342,7 +342,7 @@ class Pipeline:
         """
         return supply_chain.sboms(self.source, self._default_images(platform))
 
-    @function
+    @function(cache="session")
     async def scan(
         self,
         platform: PlatformsArg = None,
@@ -365,7 +365,7 @@ class Pipeline:
         print(outcome.table)
         return outcome.files().file("trivy.sarif")
 
-    @function
+    @function(cache="session")
     async def scan_reports(
         self,
         platform: PlatformsArg = None,
@@ -378,7 +378,7 @@ class Pipeline:
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
         return outcome.files()
 
-    @function
+    @function(cache="session")
     def scan_env(
         self,
         platform: PlatformsArg = None,

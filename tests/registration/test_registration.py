@@ -34,6 +34,8 @@ PUBLIC_FUNCTIONS = {
 # Functions with effects outside the engine, or whose answer changes with the outside.
 NEVER_CACHED = {"migrate", "publish", "sign", "verify"}
 NEVER = str(dagger.FunctionCachePolicy.Never)
+# Functions that read today's date: Dagger would otherwise reuse a result for a week.
+PER_SESSION = {"scan", "scan_reports", "scan_env"}
 CHECKS = {
     "lint",
     "backend_test",
@@ -72,6 +74,15 @@ async def test_every_function_and_argument_is_documented(registration: Registrat
 async def test_functions_with_outside_effects_are_never_cached(registration: Registration) -> None:
     never = {n for n, f in registration.functions.items() if f.cache_policy == NEVER}
     assert never == NEVER_CACHED
+
+
+@pytest.mark.anyio
+async def test_functions_that_read_the_date_are_cached_per_session_only(
+    registration: Registration,
+) -> None:
+    session = str(dagger.FunctionCachePolicy.PerSession)
+    per_session = {n for n, f in registration.functions.items() if f.cache_policy == session}
+    assert per_session == PER_SESSION
 
 
 @pytest.mark.anyio
