@@ -466,12 +466,7 @@ class Pipeline:
     ) -> str:
         """Check an image's cosign signature and SBOM attestation; fail in one sentence if not."""
         host = registry_host_of(digest)
-        verifier = signing.Verifier(key, certificate_identity, certificate_oidc_issuer)
-        if (key is None) == (not certificate_identity or not certificate_oidc_issuer):
-            raise PipelineError(
-                "Give --key (a public key) or both --certificate-identity and "
-                "--certificate-oidc-issuer (keyless), not both."
-            )
+        verifier = signing.Verifier(key, certificate_identity, certificate_oidc_issuer).checked()
         registry = supply_chain.Registry(host, username, password) if password else None
         transport = signing.Transport(offline, insecure_registry)
         return await supply_chain.verified(digest, verifier, registry, transport)

@@ -14,7 +14,6 @@ from ci.concurrency import Stage, run_stages
 from ci.errors import PipelineError
 from ci.report import require_passed
 from ci.stages import sbom, scan, signing
-from ci.stages.sbom import INPUT_DIR
 
 IGNORE_FILE = "app/vulnerability-ignores.toml"
 
@@ -78,7 +77,7 @@ async def scanned(
 ) -> ScanOutcome:
     """Scan the lock files and every image concurrently, then apply the gate."""
     entries = gate.ignores(await _ignore_text(source, ignore_file), ignore_file)
-    scanner = scan.scanner(db if db is not None else scan.fetched_db(db_repository))
+    scanner = scan.scanner(db, db_repository)
     stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, source).stdout}
     for name, image in images.items():
         stages[name] = scan.image_report(scanner, image, name).stdout
@@ -98,8 +97,7 @@ def scan_env(
     db_repository: str | None,
 ) -> dagger.Container:
     """The container `scan` runs Trivy in, with every input it scans mounted under /in."""
-    scanner = scan.scanner(db if db is not None else scan.fetched_db(db_repository))
-    return scan.with_inputs(scanner, images, source)
+    return scan.with_inputs(scan.scanner(db, db_repository), images, source)
 
 
 async def _ignore_text(source: dagger.Directory, path: str) -> str:
@@ -115,7 +113,7 @@ def _labelled(finding: gate.Finding, name: str) -> gate.Finding:
     """An image finding's target named after its image: backend-linux-amd64 (debian 13.7)."""
     if name == "lock-files":
         return finding  # already the lock file's path in the repository
-    detail = finding.target.removeprefix(f"{INPUT_DIR}/{name}.tar").strip() or "image"
+    detail = finding.target.removeprefix(sbom.tarball_path(name)).strip() or "image"
     detail = detail if detail.startswith("(") else f"({detail})"
     return dataclasses.replace(finding, target=f"{name} {detail}")
 

@@ -29,11 +29,27 @@ def lock_files(source: dagger.Directory) -> dagger.Directory:
     return out
 
 
+def tarball_path(name: str) -> str:
+    """Where a tool reads image NAME as an OCI tarball."""
+    return f"{INPUT_DIR}/{name}.tar"
+
+
+def with_tarball(
+    container: dagger.Container, image: dagger.Container, name: str
+) -> dagger.Container:
+    """`container` with `image` as an OCI tarball at tarball_path(name)."""
+    return container.with_mounted_file(tarball_path(name), image.as_tarball())
+
+
+def with_lock_files(container: dagger.Container, source: dagger.Directory) -> dagger.Container:
+    """`container` in INPUT_DIR, which holds the lock files at their repository paths."""
+    return container.with_mounted_directory(INPUT_DIR, lock_files(source)).with_workdir(INPUT_DIR)
+
+
 def image_sboms(image: dagger.Container, name: str) -> dagger.Directory:
     """NAME.spdx.json and NAME.cdx.json of one image (every package in it, once catalogued)."""
-    tarball = f"{INPUT_DIR}/{name}.tar"
-    scanner = syft().with_mounted_file(tarball, image.as_tarball())
-    return _sboms(scanner, f"oci-archive:{tarball}", name)
+    scanner = with_tarball(syft(), image, name)
+    return _sboms(scanner, f"oci-archive:{tarball_path(name)}", name)
 
 
 def source_sboms(source: dagger.Directory, name: str = "source") -> dagger.Directory:
@@ -41,8 +57,7 @@ def source_sboms(source: dagger.Directory, name: str = "source") -> dagger.Direc
 
     The frontend image holds only the bundled build, so its npm packages are named here.
     """
-    scanner = syft().with_mounted_directory(INPUT_DIR, lock_files(source))
-    return _sboms(scanner, f"dir:{INPUT_DIR}", name)
+    return _sboms(with_lock_files(syft(), source), f"dir:{INPUT_DIR}", name)
 
 
 def _sboms(scanner: dagger.Container, target: str, name: str) -> dagger.Directory:

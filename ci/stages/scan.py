@@ -14,7 +14,7 @@ from dagger import dag
 
 from ci import versions
 from ci.stages.common import with_env
-from ci.stages.sbom import INPUT_DIR, lock_files
+from ci.stages.sbom import tarball_path, with_lock_files, with_tarball
 
 CACHE_DIR = "/trivy-cache"
 DB_DIR = "/trivy-db"
@@ -62,33 +62,33 @@ def fetched_db(repository: str | None) -> dagger.Directory:
     )
 
 
-def scanner(db: dagger.Directory) -> dagger.Container:
-    """Trivy offline on `db`, a Trivy cache directory holding db/ and java-db/."""
-    return with_env(trivy().with_directory(CACHE_DIR, db), OFFLINE)
+def scanner(db: dagger.Directory | None, repository: str | None) -> dagger.Container:
+    """Trivy, offline, on its databases.
+
+    `db` is a Trivy cache directory (db/ and java-db/); without it, today's databases are
+    fetched (from `repository` when given).
+    """
+    databases = db if db is not None else fetched_db(repository)
+    return with_env(trivy().with_directory(CACHE_DIR, databases), OFFLINE)
 
 
 def with_inputs(
     scan: dagger.Container, images: dict[str, dagger.Container], source: dagger.Directory
 ) -> dagger.Container:
-    """`scan` with each image's tarball at /in/NAME.tar and the lock files under /in."""
-    scan = scan.with_mounted_directory(INPUT_DIR, lock_files(source))
+    """`scan` in /in, with the lock files and each image's tarball (/in/NAME.tar)."""
+    scan = with_lock_files(scan, source)
     for name, image in images.items():
-        scan = scan.with_mounted_file(f"{INPUT_DIR}/{name}.tar", image.as_tarball())
-    return scan.with_workdir(INPUT_DIR)
+        scan = with_tarball(scan, image, name)
+    return scan
 
 
 def image_report(scan: dagger.Container, image: dagger.Container, name: str) -> dagger.Container:
     """Trivy's JSON report of one image (OS and language packages) on stdout."""
-    tarball = f"{INPUT_DIR}/{name}.tar"
-    return scan.with_mounted_file(tarball, image.as_tarball()).with_exec(
-        ["trivy", "image", "--format=json", f"--input={tarball}"]
+    return with_tarball(scan, image, name).with_exec(
+        ["trivy", "image", "--format=json", f"--input={tarball_path(name)}"]
     )
 
 
 def lock_files_report(scan: dagger.Container, source: dagger.Directory) -> dagger.Container:
     """Trivy's JSON report of the app's lock files (targets named by their repository path)."""
-    return (
-        scan.with_mounted_directory(INPUT_DIR, lock_files(source))
-        .with_workdir(INPUT_DIR)
-        .with_exec(["trivy", "filesystem", "--format=json", "."])
-    )
+    return with_lock_files(scan, source).with_exec(["trivy", "filesystem", "--format=json", "."])

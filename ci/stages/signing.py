@@ -14,6 +14,7 @@ import dagger
 from dagger import dag
 
 from ci import versions
+from ci.errors import PipelineError
 from ci.stages.sbom import INPUT_DIR
 
 AUTH_DIR = "/run/registry-auth"
@@ -120,6 +121,16 @@ class Verifier:
     public_key: dagger.File | None = None
     identity: str = ""
     issuer: str = ""
+
+    def checked(self) -> "Verifier":
+        """The verifier if it names one signer; otherwise one sentence saying what to give."""
+        keyless = bool(self.identity and self.issuer)
+        if (self.public_key is not None) == keyless:
+            raise PipelineError(
+                "Give --key (a public key) or both --certificate-identity and "
+                "--certificate-oidc-issuer (keyless), not both."
+            )
+        return self
 
     def flags(self) -> list[str]:
         """The flags naming the expected signer."""

@@ -5,7 +5,6 @@ for the test, a foreign key and an unsigned digest that must fail in one sentenc
 """
 
 import os
-import uuid
 from pathlib import Path
 
 import anyio
@@ -13,7 +12,7 @@ import dagger
 import pytest
 from dagger import dag
 
-from ci import versions
+from tests.support.cosign import key_pair
 from tests.support.dagger_cli import DaggerCli, readable
 from tests.support.prerequisites import ENGINE_FIX, require
 
@@ -28,18 +27,7 @@ def key_pairs(out: Path, password: str) -> None:
         async with dagger.connection():
             secret = dag.set_secret("cosign-password", password)
             for name in ("ours", "theirs"):
-                await (
-                    dag.container()
-                    .from_(versions.cosign_image())
-                    .with_workdir(f"/tmp/{name}")  # noqa: S108 - writable by cosign's user
-                    .with_env_variable(
-                        "KEY_PAIR", uuid.uuid4().hex
-                    )  # a new pair each time, not a cached one
-                    .with_secret_variable("COSIGN_PASSWORD", secret)
-                    .with_exec(["generate-key-pair"], use_entrypoint=True)
-                    .directory(f"/tmp/{name}")  # noqa: S108
-                    .export(str(out / name))
-                )
+                await key_pair(secret).export(str(out / name))
 
     anyio.run(generate)
 

@@ -7,7 +7,6 @@ here and pushes to tools/engine's registry as the engine's containers reach it.
 
 import json
 import os
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import dagger
 import pytest
 from dagger import dag
 
-from ci import versions
 from ci.errors import PipelineError
 from ci.supply_chain import IGNORE_FILE
 from tests.engine.conftest import pipeline, repository
+from tests.support.cosign import key_pair
 from tests.support.prerequisites import ENGINE_FIX, require
 from tests.support.trivy_db import trivy_cache as make_trivy_cache
 
@@ -99,7 +98,7 @@ async def test_sign_then_verify_and_refuse_unsigned_or_foreign_signatures(
     require(registry, "no registry the engine's containers reach", ENGINE_FIX)
     key_password = dag.set_secret("cosign-password", f"key-{canary}")
     password = dag.set_secret("registry-password", f"registry-{canary}")
-    ours, theirs = key_pair(key_password, "ours"), key_pair(key_password, "theirs")
+    ours, theirs = key_pair(key_password), key_pair(key_password)
     shop = await pipeline()
     published = await shop.publish(
         f"{registry}/signing-test", "ci", password, "refs/heads/main", "a" * 40, platform=AMD64
@@ -134,16 +133,3 @@ async def test_sign_then_verify_and_refuse_unsigned_or_foreign_signatures(
     assert "no signatures found" in str(caught.value)
     for output in (published, signed, verified, str(caught.value)):
         assert canary not in output
-
-
-def key_pair(password: dagger.Secret, name: str) -> dagger.Directory:
-    """cosign.key and cosign.pub made by cosign generate-key-pair (password from a Secret)."""
-    return (
-        dag.container()
-        .from_(versions.cosign_image())
-        .with_workdir(f"/tmp/{name}")  # noqa: S108 - writable by cosign's non-root user
-        .with_env_variable("KEY_PAIR", uuid.uuid4().hex)  # a new pair each time, not a cached one
-        .with_secret_variable("COSIGN_PASSWORD", password)
-        .with_exec(["generate-key-pair"], use_entrypoint=True)
-        .directory(f"/tmp/{name}")  # noqa: S108
-    )

@@ -61,7 +61,7 @@ def test_the_source_sbom_reads_only_the_lock_files() -> None:
 
 def test_a_given_database_scans_offline_and_fetches_nothing() -> None:
     given = dag.host().directory("trivy-cache")
-    scanner = scan.scanner(given)
+    scanner = scan.scanner(given, "unused.example/mirror")
     settings = plan.env(scanner)
     assert settings["TRIVY_SKIP_DB_UPDATE"] == "true"
     assert settings["TRIVY_SKIP_JAVA_DB_UPDATE"] == "true"
@@ -84,7 +84,7 @@ def test_the_fetched_database_is_cached_a_day_and_can_come_from_a_mirror() -> No
 
 
 def test_lock_files_are_scanned_at_their_repository_paths() -> None:
-    report = scan.lock_files_report(scan.scanner(dag.directory()), dag.host().directory("."))
+    report = scan.lock_files_report(scan.scanner(dag.directory(), None), dag.host().directory("."))
     assert plan.execs(report)[-1] == ["trivy", "filesystem", "--format=json", "."]
     assert plan.named(report, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
 
@@ -149,7 +149,9 @@ def test_verification_checks_signature_and_attestation_against_the_signer() -> N
 
 def test_the_scan_env_holds_every_input_the_scans_read() -> None:
     env = make_pipeline()._default_images(PLATFORMS)
-    container = scan.with_inputs(scan.scanner(dag.directory()), env, dag.host().directory("."))
+    container = scan.with_inputs(
+        scan.scanner(dag.directory(), None), env, dag.host().directory(".")
+    )
     mounted = {c.args["path"] for c in plan.named(container, "withMountedFile")}
     assert mounted == {f"{sbom.INPUT_DIR}/{name}.tar" for name in env}
     assert plan.named(container, "withMountedDirectory")[0].args["path"] == sbom.INPUT_DIR
