@@ -1,28 +1,110 @@
-"""What each deployment environment requires, as plain data."""
+"""The deployment environments, read from the repository's environments file.
 
-from dataclasses import dataclass
+The file (deploy/environments.toml, documented in deploy/README.md) has one table per
+environment. Every mistake in it is one sentence naming the file, the table and the key.
+"""
+
+import tomllib
+from dataclasses import MISSING, dataclass, fields
+from urllib.parse import urlsplit
 
 from ci.errors import PipelineError
 
+ENVIRONMENTS_FILE = "deploy/environments.toml"
+REQUIRED = ("staging", "production")
+
 
 @dataclass(frozen=True)
-class EnvironmentPolicy:
-    """The rules of one environment."""
+class Target:
+    """One environment: the host that runs it, how to reach it, and its policy."""
 
     name: str
+    host: str
+    user: str
+    host_key: str
+    project: str
+    url: str
+    http_port: int
+    require_signature: bool
     backup_before_migrate: bool
+    port: int = 22
+    signing_key: str = ""
+    health_timeout: int = 180
+    smoke_p95_ms: int = 200
+    smoke_requests: int = 40
+
+    @property
+    def directory(self) -> str:
+        """Where the releases live on the host, relative to the user's home."""
+        return f"deployments/{self.project}"
+
+    @property
+    def hostname(self) -> str:
+        """The public URL's host name (Django's ALLOWED_HOSTS)."""
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def https(self) -> bool:
+        """Whether users reach it over HTTPS (a TLS proxy in front of the frontend)."""
+        return urlsplit(self.url).scheme == "https"
 
 
-POLICIES = {
-    "staging": EnvironmentPolicy("staging", backup_before_migrate=False),
-    "production": EnvironmentPolicy("production", backup_before_migrate=True),
-}
+_FIELDS = {f.name: f for f in fields(Target) if f.name != "name"}
+_OPTIONAL = {name for name, f in _FIELDS.items() if f.default is not MISSING}
+_KINDS: dict[object, str] = {str: "a string", int: "a whole number", bool: "true or false"}
 
 
-def policy(name: str) -> EnvironmentPolicy:
-    """The policy of environment `name`; an unknown name lists the known ones."""
+def parse(text: str, path: str = ENVIRONMENTS_FILE) -> dict[str, Target]:
+    """Every environment of the file `text`; one sentence for the first mistake."""
     try:
-        return POLICIES[name.lower()]
+        tables = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PipelineError(f"{path} is not valid TOML ({exc}): fix that line.") from None
+    missing = [name for name in REQUIRED if name not in tables]
+    if missing:
+        raise PipelineError(f"{path} has no [{missing[0]}] table: add one (see deploy/README.md).")
+    return {name: _target(name, values, path) for name, values in tables.items()}
+
+
+def _target(name: str, values: object, path: str) -> Target:
+    """One table of the file as a Target, each key checked."""
+    if not isinstance(values, dict):
+        raise PipelineError(f"{path}: {name!r} must be a table, [{name}], not a single value.")
+    known = ", ".join(_FIELDS)
+    for key in values:
+        if key not in _FIELDS:
+            raise PipelineError(f"{path}: unknown key {key!r} in [{name}]: the keys are {known}.")
+    for key in _FIELDS:
+        if key not in values and key not in _OPTIONAL:
+            raise PipelineError(f"{path}: [{name}] is missing {key!r} (see deploy/README.md).")
+    for key, value in values.items():
+        expected = _FIELDS[key].type
+        if type(value) is not expected:
+            raise PipelineError(
+                f"{path}: {key!r} in [{name}] must be {_KINDS[expected]}, not {value!r}."
+            )
+    target = Target(name=name, **values)
+    _check(target, path)
+    return target
+
+
+def _check(target: Target, path: str) -> None:
+    """The rules between keys: a URL with a host, a key to verify with, a pinned host key."""
+    where = f"{path}: [{target.name}]"
+    if urlsplit(target.url).scheme not in ("http", "https") or not target.hostname:
+        raise PipelineError(f"{where} url {target.url!r} must be an http(s) URL with a host.")
+    if target.require_signature and not target.signing_key:
+        raise PipelineError(f"{where} requires a signature: set signing_key to a cosign.pub.")
+    if len(target.host_key.split()) != 2:
+        raise PipelineError(
+            f"{where} host_key must be 'TYPE BASE64' as `ssh-keyscan HOST` prints it."
+        )
+
+
+def target(targets: dict[str, Target], name: str) -> Target:
+    """The environment `name`; an unknown name lists the known ones."""
+    try:
+        return targets[name.lower()]
     except KeyError:
-        known = ", ".join(POLICIES)
+        known = ", ".join(targets)
         raise PipelineError(f"Unknown environment {name!r}: use one of {known}.") from None

@@ -8,7 +8,7 @@ from typing import Annotated
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
-from ci import environments, gate, supply_chain, versions
+from ci import deployment, environments, gate, rollout, supply_chain, versions
 from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_stages
 from ci.decorators import check, function
@@ -18,7 +18,7 @@ from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, che
 from ci.publishing import digest_host as registry_host_of
 from ci.publishing import image_tags, registry_host
 from ci.report import command_error, failure_text, require_passed
-from ci.stages import backend, database, e2e, frontend, images, signing
+from ci.stages import backend, database, e2e, frontend, images, signing, ssh
 from ci.stages.pipeline_code import pipeline_code_lint
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -48,6 +48,10 @@ OfflineArg = Annotated[
     bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
 ]
 InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
+EnvArg = Annotated[Environment, Doc("The environment, as deploy/environments.toml describes it")]
+SshKeyArg = Annotated[
+    dagger.Secret, Doc("The deploy key (SSH private key), e.g. file://$HOME/.ssh/deploy_key")
+]
 
 
 @object_type
@@ -255,7 +259,7 @@ class Pipeline:
         Returns plan.txt, migrate.txt and, for production, backup.dump: save them with
         `dagger call -o <dir> migrate ...`.
         """
-        policy = environments.policy(env.value)
+        policy = await self._environment(env)
         run_id = uuid.uuid4().hex  # every run really runs: no layer of it is reused
         throwaway_key = dag.set_secret(f"migrate-key-{run_id}", secrets.token_urlsafe(50))
         runner = database.migration_runner(
@@ -470,6 +474,155 @@ class Pipeline:
         registry = supply_chain.Registry(host, username, password) if password else None
         transport = signing.Transport(offline, insecure_registry)
         return await supply_chain.verified(digest, verifier, registry, transport)
+
+    @function(cache="never")
+    async def deploy(
+        self,
+        env: EnvArg,
+        backend_image: Annotated[str, Doc("Backend image by digest, as publish prints it")],
+        frontend_image: Annotated[str, Doc("Frontend image by digest, as publish prints it")],
+        ssh_key: SshKeyArg,
+        database_url: Annotated[
+            dagger.Secret, Doc("The environment's DATABASE_URL, e.g. env://DATABASE_URL")
+        ],
+        secret_key: Annotated[dagger.Secret, Doc("Django's SECRET_KEY, e.g. env://SECRET_KEY")],
+        commit: Annotated[str, Doc("The commit deployed, e.g. $GITHUB_SHA")] = "unknown",
+        deployed_by: Annotated[str, Doc("Who or what deploys, e.g. $GITHUB_ACTOR")] = "cli",
+        registry_username: Annotated[str, Doc("User the host pulls the images as")] = "",
+        registry_password: Annotated[
+            dagger.Secret | None, Doc("Password the host pulls with, e.g. env://TOKEN")
+        ] = None,
+        offline: OfflineArg = False,
+        insecure_registry: InsecureRegistryArg = False,
+    ) -> str:
+        """Deploy published images over SSH: policy, backup, migrate, roll out, smoke test.
+
+        The environment's policy is checked before the host is touched (production: both
+        images signed with its key). A release that does not turn healthy, or fails the
+        smoke test, is replaced by the previous one again, and the call fails.
+        """
+        target = await self._environment(env)
+        images = [
+            rollout.checked_digest("backend", backend_image),
+            rollout.checked_digest("frontend", frontend_image),
+        ]
+        login = None
+        if registry_password is not None:
+            login = deployment.RegistryLogin(
+                registry_host_of(backend_image), registry_username, registry_password
+            )
+        if target.require_signature:
+            transport = signing.Transport(offline, insecure_registry)
+            await self._signatures_checked(target, images, login, transport)
+        release = rollout.new_release(
+            target,
+            images[0],
+            images[1],
+            commit,
+            deployed_by,
+            versions.postgres_image(self.postgres_version),
+        )
+        host = deployment.Host(target, ssh_key)
+        app = deployment.AppSecrets(database_url, secret_key)
+        await deployment.send_release(host, release, app, login)
+        log = await deployment.rolled_out(host, release)
+        checks = await self._smoked(target, target.url, release.release)
+        if checks.passed:
+            return f"{log}\n\n{checks.table()}\nDeployed {release.release} to {target.name}."
+        back = await deployment.rolled_back(host, "")
+        raise PipelineError(
+            f"Release {release.release} failed its smoke test on {target.name}, so the "
+            f"previous release runs again.\n{checks.table()}\n{back}"
+        )
+
+    @function(cache="never")
+    async def rollback(
+        self,
+        env: EnvArg,
+        ssh_key: SshKeyArg,
+        to: Annotated[str, Doc("Release id to return to (default: the one before)")] = "",
+    ) -> str:
+        """Return an environment to an earlier release (`releases` lists them), health-checked."""
+        target = await self._environment(env)
+        log = await deployment.rolled_back(deployment.Host(target, ssh_key), to)
+        return f"{log}\nRolled back {target.name}."
+
+    @function(cache="never")
+    async def releases(self, env: EnvArg, ssh_key: SshKeyArg) -> str:
+        """The releases on an environment's host, the running one marked, and recent events."""
+        target = await self._environment(env)
+        return rollout.releases_table(await deployment.history(deployment.Host(target, ssh_key)))
+
+    @function(cache="never")
+    async def smoke(
+        self,
+        env: Annotated[
+            Environment | None, Doc("Check this environment's public URL and budget")
+        ] = None,
+        url: Annotated[str, Doc("Or check this URL, e.g. http://localhost:8080")] = "",
+        release: Annotated[str, Doc("The release /api/health/ must report")] = "",
+    ) -> str:
+        """Smoke test a deployment: health (and release), products, the frontend, p95 latency."""
+        if (env is None) == (not url):
+            raise PipelineError("Pass either --env or --url (one of them) to smoke test.")
+        target = await self._environment(env) if env is not None else None
+        checks = await self._smoked(target, url or (target.url if target else ""), release)
+        if not checks.passed:
+            raise PipelineError(f"The smoke test failed.\n{checks.table()}")
+        return checks.table()
+
+    @function
+    async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:
+        """The deploy stage's SSH client for an environment: chain `terminal`, run `ssh target`."""
+        target = await self._environment(env)
+        return deployment.Host(target, ssh_key).client.with_default_terminal_cmd(
+            ssh.remote("exec bash")
+        )
+
+    async def _smoked(
+        self, target: environments.Target | None, url: str, release: str
+    ) -> deployment.SmokeResult:
+        """Run the smoke checks on `url` with `target`'s budget (defaults without one)."""
+        requests, p95 = (target.smoke_requests, target.smoke_p95_ms) if target else (40, 200)
+        probe = deployment.smoke_probe(url, release, requests, p95, self.python_version)
+        return await deployment.smoked(probe, url)
+
+    async def _signatures_checked(
+        self,
+        target: environments.Target,
+        images: list[str],
+        login: "deployment.RegistryLogin | None",
+        transport: signing.Transport,
+    ) -> None:
+        """Refuse images not signed with `target`'s key, before the host is touched."""
+        if not await self.source.exists(target.signing_key):
+            raise PipelineError(
+                f"{target.name} requires signed images but its signing_key "
+                f"{target.signing_key} is not in the repository: add the cosign public key."
+            )
+        verifier = signing.Verifier(self.source.file(target.signing_key), "", "").checked()
+        registry = None
+        if login is not None:
+            registry = supply_chain.Registry(login.host, login.username, login.password)
+        for image in images:
+            try:
+                await supply_chain.verified(image, verifier, registry, transport)
+            except PipelineError as exc:
+                raise PipelineError(
+                    f"{target.name} takes only signed images and {image} did not verify, so "
+                    f"{target.host} was not touched: {exc}"
+                ) from None
+
+    async def _environment(self, env: Environment) -> environments.Target:
+        """`env` as the repository's environments file describes it."""
+        path = environments.ENVIRONMENTS_FILE
+        if not await self.source.exists(path):
+            raise PipelineError(
+                f"The repository has no {path}: add one describing staging and production "
+                "(see deploy/README.md)."
+            )
+        text = await self.source.file(path).contents()
+        return environments.target(environments.parse(text, path), env.value)
 
     def _default_images(self, platform: list[str] | None) -> dict[str, dagger.Container]:
         """The images `build` makes with its default labels, by file name.

@@ -73,3 +73,12 @@ def syft_image() -> str:
 def cosign_image() -> str:
     """Cosign's official image: the signer of `sign` and `verify`."""
     return f"ghcr.io/sigstore/cosign/cosign:v{COSIGN}"
+
+
+# The deploy stages' SSH client: Debian with openssh-client, curl and git.
+SSH_CLIENT = "trixie-scm"
+
+
+def ssh_client_image() -> str:
+    """The image deploy, rollback and releases run ssh in."""
+    return f"buildpack-deps:{SSH_CLIENT}"

@@ -7,6 +7,11 @@ from ci.layout import SOURCE_IGNORE
 from tests.support.registration import Registration, names, read, registered
 
 PUBLIC_FUNCTIONS = {
+    "deploy",
+    "rollback",
+    "releases",
+    "smoke",
+    "deploy_env",
     "lint",
     "backend_test",
     "backend_reports",
@@ -32,7 +37,16 @@ PUBLIC_FUNCTIONS = {
     "verify",
 }
 # Functions with effects outside the engine, or whose answer changes with the outside.
-NEVER_CACHED = {"migrate", "publish", "sign", "verify"}
+NEVER_CACHED = {
+    "migrate",
+    "publish",
+    "sign",
+    "verify",
+    "deploy",
+    "rollback",
+    "releases",
+    "smoke",
+}
 NEVER = str(dagger.FunctionCachePolicy.Never)
 # Functions that read today's date: Dagger would otherwise reuse a result for a week.
 PER_SESSION = {"scan", "scan_reports", "scan_env"}

@@ -1,20 +1,96 @@
+from pathlib import Path
+
 import pytest
 
 from ci.choices import Environment
-from ci.environments import POLICIES, policy
+from ci.environments import ENVIRONMENTS_FILE, parse, target
 from ci.errors import PipelineError
 
+COMMITTED = (Path(__file__).parents[2] / ENVIRONMENTS_FILE).read_text()
+STAGING = """
+[staging]
+host = "10.0.0.5"
+user = "deploy"
+host_key = "ssh-ed25519 AAAAC3Nza"
+project = "shop-staging"
+url = "http://10.0.0.5:8080"
+http_port = 8080
+require_signature = false
+backup_before_migrate = false
+"""
+PRODUCTION = STAGING.replace("[staging]", "[production]")
 
-def test_only_production_is_backed_up_before_migrating() -> None:
-    assert policy("production").backup_before_migrate
-    assert not policy("staging").backup_before_migrate
+
+def error(text: str) -> str:
+    with pytest.raises(PipelineError) as caught:
+        parse(text)
+    return str(caught.value)
 
 
-def test_every_cli_choice_has_a_policy() -> None:
-    assert {e.value for e in Environment} == set(POLICIES)
+def test_the_committed_file_defines_every_cli_choice() -> None:
+    targets = parse(COMMITTED)
+    assert {e.value for e in Environment} <= set(targets)
+
+
+def test_only_production_is_backed_up_and_needs_a_signature() -> None:
+    targets = parse(COMMITTED)
+    assert targets["production"].backup_before_migrate
+    assert targets["production"].require_signature
+    assert not targets["staging"].backup_before_migrate
+    assert not targets["staging"].require_signature
+
+
+def test_optional_keys_take_their_defaults() -> None:
+    staging = parse(STAGING + PRODUCTION)["staging"]
+    assert (staging.port, staging.smoke_p95_ms, staging.directory) == (
+        22,
+        200,
+        "deployments/shop-staging",
+    )
+    assert (staging.hostname, staging.https) == ("10.0.0.5", False)
+
+
+def test_unknown_key_is_named_with_the_known_ones() -> None:
+    message = error(STAGING.replace('user = "deploy"', 'usr = "deploy"') + PRODUCTION)
+    assert message.startswith(f"{ENVIRONMENTS_FILE}: unknown key 'usr' in [staging]: the keys are")
+
+
+def test_missing_key_is_named() -> None:
+    message = error(STAGING + PRODUCTION.replace('project = "shop-staging"\n', ""))
+    assert (
+        message == f"{ENVIRONMENTS_FILE}: [production] is missing 'project' (see deploy/README.md)."
+    )
+
+
+def test_missing_environment_is_named() -> None:
+    assert "has no [production] table" in error(STAGING)
+
+
+def test_wrong_type_is_named() -> None:
+    message = error(STAGING.replace("http_port = 8080", 'http_port = "8080"') + PRODUCTION)
+    assert (
+        message
+        == f"{ENVIRONMENTS_FILE}: 'http_port' in [staging] must be a whole number, not '8080'."
+    )
+
+
+def test_signature_without_a_key_is_refused() -> None:
+    text = STAGING + PRODUCTION.replace("require_signature = false", "require_signature = true")
+    assert "requires a signature: set signing_key" in error(text)
+
+
+def test_url_and_host_key_are_checked() -> None:
+    assert "must be an http(s) URL" in error(STAGING.replace("http://", "ftp://") + PRODUCTION)
+    assert "host_key must be 'TYPE BASE64'" in error(
+        STAGING.replace("ssh-ed25519 AAAAC3Nza", "AAAAC3Nza") + PRODUCTION
+    )
+
+
+def test_invalid_toml_is_one_sentence() -> None:
+    assert error("[staging\n").startswith(f"{ENVIRONMENTS_FILE} is not valid TOML")
 
 
 def test_unknown_environment_lists_the_known_ones() -> None:
     with pytest.raises(PipelineError) as caught:
-        policy("qa")
+        target(parse(COMMITTED), "qa")
     assert str(caught.value) == "Unknown environment 'qa': use one of staging, production."

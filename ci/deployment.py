@@ -1,0 +1,222 @@
+"""Deploy to a target over SSH, roll back, list releases; smoke test what runs.
+
+The host keeps the releases (ci/scripts/deploy-host.sh); this side sends a release,
+starts its rollout, smoke tests it and, when the smoke test fails, returns the host to
+the previous release. Every failure is one sentence saying what runs on the host now.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagger
+from dagger import dag
+
+from ci import rollout, versions
+from ci.environments import Target
+from ci.errors import PipelineError
+from ci.report import tail
+from ci.stages import ssh
+
+SCRIPTS = Path(__file__).parent / "scripts"
+RELEASE_DIR = "/release"
+_SMOKE_SCRIPT = "/smoke/smoke_probe.py"
+# Exit codes of deploy-host.sh deploy / rollback.
+_ROLLED_BACK, _NOTHING_CHANGED, _NONE_HEALTHY, _NO_SUCH_RELEASE = 3, 2, 4, 5
+
+
+@dataclass(frozen=True)
+class AppSecrets:
+    """What the app needs at run time, each a Secret that reaches the host as a file."""
+
+    database_url: dagger.Secret
+    secret_key: dagger.Secret
+
+
+@dataclass(frozen=True)
+class RegistryLogin:
+    """Credentials the host pulls the images with (`docker login --password-stdin`)."""
+
+    host: str
+    username: str
+    password: dagger.Secret
+
+
+class Host:
+    """A deploy target reached over SSH, each call run afresh (never cached)."""
+
+    def __init__(self, target: Target, ssh_key: dagger.Secret) -> None:
+        self.target = target
+        self.client = ssh.ssh_client(target, ssh_key, uuid.uuid4().hex)
+
+    async def run(self, script: str, client: dagger.Container | None = None) -> tuple[int, str]:
+        """Run `script` (ssh commands); its exit code and output. SSH failures raise."""
+        done = (client or self.client).with_exec(ssh.remote(script), expect=dagger.ReturnType.ANY)
+        code, out, err = await done.exit_code(), await done.stdout(), await done.stderr()
+        if code == 255:
+            raise PipelineError(self._ssh_error(err))
+        return code, (out + err).strip()
+
+    async def host_script(self, *argv: str) -> tuple[int, str]:
+        """Run deploy-host.sh ARGV... on the host, sending the script first."""
+        client = self.client.with_new_file(
+            f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}",
+            (SCRIPTS / rollout.HOST_SCRIPT).read_text(),
+        )
+        path = f"{self.target.directory}/{rollout.HOST_SCRIPT}"
+        local = f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}"
+        script = (
+            f"{ssh.on_host('mkdir', '-p', self.target.directory)} && "
+            f"{ssh.on_host('sh', '-c', f'cat > {path}')} < {local} && "
+            f"{ssh.on_host('bash', path, self.target.directory, *argv)}"
+        )
+        return await self.run(script, client)
+
+    def _ssh_error(self, stderr: str) -> str:
+        """One sentence for an SSH failure: host key, key refused, or unreachable."""
+        where = f"{self.target.user}@{self.target.host}:{self.target.port}"
+        if "Host key verification failed" in stderr or "HOST IDENTIFICATION HAS CHANGED" in stderr:
+            return (
+                f"The SSH host key of {where} is not the one pinned in deploy/environments.toml "
+                f"([{self.target.name}] host_key): nothing was done; check the host and update "
+                "the pin only if the key change is expected."
+            )
+        if "Permission denied" in stderr:
+            return f"{where} refused the SSH key: pass the deploy key with --ssh-key file://..."
+        reason = stderr.strip().splitlines()[-1] if stderr.strip() else "no answer"
+        return f"Cannot reach {where} over SSH ({reason}): check the host, port and network."
+
+
+async def send_release(
+    host: Host,
+    release: rollout.Release,
+    app: AppSecrets,
+    login: RegistryLogin | None,
+) -> None:
+    """Write releases/ID on the host: compose.yaml, release.json and secrets.env (0600)."""
+    target = host.target
+    files = (
+        dag.directory()
+        .with_new_file("compose.yaml", rollout.compose_file(target, release))
+        .with_new_file("release.json", rollout.release_file(release))
+    )
+    client = ssh.with_secret_file(host.client, "database-url", app.database_url)
+    client = ssh.with_secret_file(client, "secret-key", app.secret_key)
+    client = client.with_directory(RELEASE_DIR, files)
+    staged = f"{ssh.WORK_DIR}/release"
+    release_dir = f"{target.directory}/releases/{release.release}"
+    unpack = f"mkdir -p {release_dir} && tar -C {release_dir} -xf -"
+    script = (
+        f"mkdir -p {staged} && cp -r {RELEASE_DIR}/. {staged}/ && "
+        f"printf 'DATABASE_URL=%s\\nSECRET_KEY=%s\\n' "
+        f'"$(cat {ssh.SECRETS_DIR}/database-url)" "$(cat {ssh.SECRETS_DIR}/secret-key)" '
+        f"> {staged}/{rollout.SECRETS_FILE} && "
+        f"tar -C {staged} -cf - . | {ssh.on_host('sh', '-c', f'umask 077 && {unpack}')}"
+    )
+    if login is not None:
+        client = ssh.with_secret_file(client, "registry-password", login.password)
+        docker_login = ssh.on_host(
+            "docker", "login", "--username", login.username, "--password-stdin", login.host
+        )
+        script += f" && {docker_login} < {ssh.SECRETS_DIR}/registry-password"
+    code, output = await host.run(script, client)
+    if code != 0:
+        raise PipelineError(
+            f"Sending release {release.release} to {target.host} failed, nothing changed "
+            f"there:\n{tail(output)}"
+        )
+
+
+async def rolled_out(host: Host, release: rollout.Release) -> str:
+    """Roll `release` out; its log, or one sentence on what runs on the host now."""
+    timeout = str(host.target.health_timeout)
+    code, output = await host.host_script("deploy", release.release, timeout)
+    where = f"{host.target.name} ({host.target.host})"
+    if code == 0:
+        return output
+    if code == _ROLLED_BACK:
+        raise PipelineError(
+            f"Release {release.release} did not turn healthy on {where} within {timeout}s, "
+            f"so the previous release is running again:\n{tail(output)}"
+        )
+    if code == _NOTHING_CHANGED:
+        raise PipelineError(
+            f"Release {release.release} could not be prepared on {where}; the running "
+            f"release was not touched:\n{tail(output)}"
+        )
+    raise PipelineError(
+        f"Release {release.release} failed on {where} and no earlier release could be "
+        f"started (`releases --env {host.target.name}` shows the history):\n{tail(output)}"
+    )
+
+
+async def rolled_back(host: Host, to: str) -> str:
+    """Return the host to release `to` (or the one before the current); the log."""
+    if to:
+        rollout.checked_release_id(to)
+    code, output = await host.host_script("rollback", to, str(host.target.health_timeout))
+    if code == 0:
+        return output
+    if code == _NO_SUCH_RELEASE:
+        raise PipelineError(
+            f"Nothing to roll back to on {host.target.name}: {tail(output, 1)}; "
+            f"`releases --env {host.target.name}` lists the releases there."
+        )
+    raise PipelineError(
+        f"Rolling back {host.target.name} failed; see what runs with `releases --env "
+        f"{host.target.name}`:\n{tail(output)}"
+    )
+
+
+async def history(host: Host) -> rollout.History:
+    """The host's releases and events."""
+    code, output = await host.host_script("releases")
+    if code != 0:
+        raise PipelineError(f"Reading the releases on {host.target.host} failed:\n{tail(output)}")
+    return rollout.parsed_history(output)
+
+
+@dataclass(frozen=True)
+class SmokeResult:
+    """The smoke checks of one URL."""
+
+    url: str
+    checks: list[dict[str, object]]
+
+    @property
+    def passed(self) -> bool:
+        """Whether every check passed (and there were some)."""
+        return bool(self.checks) and all(c["passed"] for c in self.checks)
+
+    def table(self) -> str:
+        """One line per check."""
+        lines = [f"Smoke test of {self.url}:"]
+        for check in self.checks:
+            mark = "PASS" if check["passed"] else "FAIL"
+            lines.append(f"{mark}  {check['name']!s:<9}  {check['detail']}")
+        return "\n".join(lines)
+
+
+def smoke_probe(
+    url: str, release: str, requests: int, p95_ms: int, python_version: str
+) -> dagger.Container:
+    """The container that runs the smoke checks against `url`, afresh each call."""
+    args = [f"--release={release}", f"--requests={requests}", f"--p95-ms={p95_ms}"]
+    return (
+        dag.container()
+        .from_(versions.python_image(python_version))
+        .with_new_file(_SMOKE_SCRIPT, (SCRIPTS / "smoke_probe.py").read_text())
+        .with_env_variable("SMOKE_RUN", uuid.uuid4().hex)
+        .with_exec(["python", _SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY)
+    )
+
+
+async def smoked(probe: dagger.Container, url: str) -> SmokeResult:
+    """Run `probe`; its checks (a probe that printed nothing is one failed check)."""
+    out = await probe.stdout()
+    try:
+        checks = json.loads(out)["checks"]
+    except (ValueError, KeyError):
+        checks = [{"name": "probe", "passed": False, "detail": tail(await probe.stderr(), 5)}]
+    return SmokeResult(url, checks)
