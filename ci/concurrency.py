@@ -30,3 +30,14 @@ async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
         for name, stage in stages.items():
             group.start_soon(run_one, name, stage)
     return [results[name] for name in stages]
+
+
+async def run_in_order(stages: Mapping[str, Stage]) -> list[StageResult]:
+    """Run the stages one after the other, stopping after the first that fails."""
+    results = []
+    for name, stage in stages.items():
+        (result,) = await run_stages({name: stage})
+        results.append(result)
+        if not result.passed:
+            break
+    return results

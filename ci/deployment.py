@@ -50,9 +50,16 @@ class Host:
         self.target = target
         self.client = ssh.ssh_client(target, ssh_key, uuid.uuid4().hex)
 
+    def command(self, script: str, client: dagger.Container | None = None) -> dagger.Container:
+        """`client` (default: the plain client) running `script`, whatever its exit code."""
+        return (client or self.client).with_exec(ssh.remote(script), expect=dagger.ReturnType.ANY)
+
     async def run(self, script: str, client: dagger.Container | None = None) -> tuple[int, str]:
         """Run `script` (ssh commands); its exit code and output. SSH failures raise."""
-        done = (client or self.client).with_exec(ssh.remote(script), expect=dagger.ReturnType.ANY)
+        return await self.result(self.command(script, client))
+
+    async def result(self, done: dagger.Container) -> tuple[int, str]:
+        """The exit code and output of a `command`; SSH failures raise one sentence."""
         code, out, err = await done.exit_code(), await done.stdout(), await done.stderr()
         if code == 255:
             raise PipelineError(self._ssh_error(err))
@@ -89,12 +96,21 @@ class Host:
 
 
 async def send_release(
-    host: Host,
-    release: rollout.Release,
-    app: AppSecrets,
-    login: RegistryLogin | None,
+    host: Host, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
 ) -> None:
     """Write releases/ID on the host: compose.yaml, release.json and secrets.env (0600)."""
+    code, output = await host.result(release_upload(host, release, app, login))
+    if code != 0:
+        raise PipelineError(
+            f"Sending release {release.release} to {host.target.host} failed, nothing "
+            f"changed there:\n{tail(output)}"
+        )
+
+
+def release_upload(
+    host: Host, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
+) -> dagger.Container:
+    """The command that sends a release (and logs the host in to the registry, if asked)."""
     target = host.target
     files = (
         dag.directory()
@@ -120,12 +136,7 @@ async def send_release(
             "docker", "login", "--username", login.username, "--password-stdin", login.host
         )
         script += f" && {docker_login} < {ssh.SECRETS_DIR}/registry-password"
-    code, output = await host.run(script, client)
-    if code != 0:
-        raise PipelineError(
-            f"Sending release {release.release} to {target.host} failed, nothing changed "
-            f"there:\n{tail(output)}"
-        )
+    return host.command(script, client)
 
 
 async def rolled_out(host: Host, release: rollout.Release) -> str:

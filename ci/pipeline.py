@@ -10,15 +10,15 @@ from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
 from ci import deployment, environments, gate, rollout, supply_chain, versions
 from ci.choices import Environment, Suite
-from ci.concurrency import Stage, run_stages
+from ci.concurrency import Stage, run_in_order, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
 from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
 from ci.publishing import digest_host as registry_host_of
 from ci.publishing import image_tags, registry_host
-from ci.report import command_error, failure_text, require_passed
-from ci.stages import backend, database, e2e, frontend, images, signing, ssh
+from ci.report import command_error, failure_text, require_passed, tail
+from ci.stages import backend, database, e2e, frontend, images, notify, signing, ssh
 from ci.stages.pipeline_code import pipeline_code_lint
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -361,12 +361,7 @@ class Pipeline:
         Returns SARIF for code scanning (scan-reports also returns it when the gate fails).
         """
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
-        if not outcome.result.passed:
-            raise PipelineError(
-                f"{outcome.table}\nThe vulnerability gate failed: upgrade the packages above, "
-                f"or add an ignore entry with a reason and an expiry date to {ignore_file}."
-            )
-        print(outcome.table)
+        print(_gated(outcome, ignore_file))
         return outcome.files().file("trivy.sarif")
 
     @function(cache="session")
@@ -571,6 +566,92 @@ class Pipeline:
             raise PipelineError(f"The smoke test failed.\n{checks.table()}")
         return checks.table()
 
+    @function(cache="never")
+    async def release(
+        self,
+        registry: Annotated[
+            str, Doc("Repository prefix to publish to, e.g. ghcr.io/acme/printshop")
+        ],
+        username: UsernameArg,
+        password: PasswordArg,
+        git_ref: Annotated[str, Doc("The git ref built, e.g. $GITHUB_REF")],
+        revision: Annotated[str, Doc("The commit built (full sha), e.g. $GITHUB_SHA")],
+        ssh_key: SshKeyArg,
+        database_url: Annotated[dagger.Secret, Doc("The environment's DATABASE_URL")],
+        secret_key: Annotated[dagger.Secret, Doc("The environment's Django SECRET_KEY")],
+        env: EnvArg = Environment.STAGING,
+        key: Annotated[dagger.Secret | None, Doc("Cosign private key (sign with a key)")] = None,
+        key_password: Annotated[dagger.Secret | None, Doc("The cosign key's password")] = None,
+        identity_token: Annotated[
+            dagger.Secret | None, Doc("OIDC token (sign keyless), e.g. env://SIGSTORE_ID_TOKEN")
+        ] = None,
+        webhook: Annotated[
+            dagger.Secret | None,
+            Doc("Slack-compatible webhook URL told the outcome, e.g. env://SLACK_WEBHOOK"),
+        ] = None,
+        deployed_by: Annotated[str, Doc("Who or what releases, e.g. $GITHUB_ACTOR")] = "release",
+        platform: PlatformsArg = None,
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
+        offline: OfflineArg = False,
+        insecure_registry: InsecureRegistryArg = False,
+    ) -> str:
+        """What a push to main does: test, scan, publish, sign, deploy, smoke; a line per step.
+
+        Stops at the first failing step. Signs when given --key or --identity-token. The
+        webhook, when given, gets the outcome either way.
+        """
+        digests: list[str] = []
+
+        async def published() -> str:
+            out = await self.publish(
+                registry, username, password, git_ref, revision, platform=platform
+            )
+            digests.extend(line.split()[1] for line in out.splitlines()[:2])
+            return out
+
+        async def scanned() -> str:
+            ignores = supply_chain.IGNORE_FILE
+            return _gated(await self._scanned(platform, None, ignores, db, db_repository), ignores)
+
+        steps: dict[str, Stage] = {
+            "test": self.test,
+            "scan": scanned,
+            "publish": published,
+        }
+        if key is not None or identity_token is not None:
+            steps["sign"] = lambda: self.sign(
+                digests,
+                username,
+                password,
+                key,
+                key_password,
+                identity_token,
+                platform,
+                offline,
+                insecure_registry,
+            )
+        steps[f"deploy {env.value}"] = lambda: self.deploy(
+            env,
+            digests[0],
+            digests[1],
+            ssh_key,
+            database_url,
+            secret_key,
+            revision,
+            deployed_by,
+            username,
+            password,
+            offline,
+            insecure_registry,
+        )
+        results = await run_in_order(steps)
+        failed = [r.name for r in results if not r.passed]
+        outcome = f"failed at {failed[0]}" if failed else f"deployed to {env.value}"
+        if webhook is not None:
+            await _notified(webhook, f"Release of {revision[:12]} ({git_ref}): {outcome}.")
+        return require_passed("release", results)
+
     @function
     async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:
         """The deploy stage's SSH client for an environment: chain `terminal`, run `ssh target`."""
@@ -686,6 +767,26 @@ async def _taken(backup: dagger.File, environment: str) -> dagger.File:
             f"The {environment} backup failed, so nothing was migrated: {failure_text(exc)}"
         ) from None
     return backup
+
+
+def _gated(outcome: supply_chain.ScanOutcome, ignore_file: str) -> str:
+    """The findings table when the vulnerability gate passed; otherwise it as the error."""
+    if not outcome.result.passed:
+        raise PipelineError(
+            f"{outcome.table}\nThe vulnerability gate failed: upgrade the packages above, "
+            f"or add an ignore entry with a reason and an expiry date to {ignore_file}."
+        )
+    return outcome.table
+
+
+async def _notified(webhook: dagger.Secret, text: str) -> None:
+    """Tell the webhook `text`; a webhook that fails is one sentence (its URL is secret)."""
+    try:
+        await notify.webhook_post(webhook, text).sync()
+    except dagger.ExecError as exc:
+        raise PipelineError(
+            f"The webhook did not take the message ({tail(exc.stderr, 1)}): check its URL."
+        ) from None
 
 
 async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Container]) -> str:

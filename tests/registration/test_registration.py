@@ -8,6 +8,7 @@ from tests.support.registration import Registration, names, read, registered
 
 PUBLIC_FUNCTIONS = {
     "deploy",
+    "release",
     "rollback",
     "releases",
     "smoke",
@@ -43,6 +44,7 @@ NEVER_CACHED = {
     "sign",
     "verify",
     "deploy",
+    "release",
     "rollback",
     "releases",
     "smoke",
