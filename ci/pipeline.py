@@ -552,15 +552,13 @@ class Pipeline:
     async def smoke(
         self,
         env: Annotated[
-            Environment | None, Doc("Check this environment's public URL and budget")
-        ] = None,
-        url: Annotated[str, Doc("Or check this URL, e.g. http://localhost:8080")] = "",
+            Environment, Doc("Check this environment's public URL, with its budget")
+        ] = Environment.STAGING,
+        url: Annotated[str, Doc("Check this URL instead, e.g. http://localhost:8080")] = "",
         release: Annotated[str, Doc("The release /api/health/ must report")] = "",
     ) -> str:
         """Smoke test a deployment: health (and release), products, the frontend, p95 latency."""
-        if (env is None) == (not url):
-            raise PipelineError("Pass either --env or --url (one of them) to smoke test.")
-        target = await self._environment(env) if env is not None else None
+        target = None if url else await self._environment(env)
         checks = await self._smoked(target, url or (target.url if target else ""), release)
         if not checks.passed:
             raise PipelineError(f"The smoke test failed.\n{checks.table()}")

@@ -84,7 +84,7 @@ rollback() {
 detached() {
   local name=$1 log status
   shift
-  log=$(mktemp "$dir/$name.XXXXXX.log")
+  log=$(mktemp --suffix=.log "$dir/$name.XXXXXX")
   setsid bash "$self" "$dir" _locked "$log" "$@" </dev/null >/dev/null 2>&1 &
   local pid=$!
   tail -n +1 -f --pid="$pid" "$log"

@@ -32,7 +32,9 @@ def test_a_broken_backend_test_fails_test_naming_the_stage(
     done = dagger_cli.run("dagger call test", broken_checkout)
     error = readable(done.stderr)
     assert done.returncode != 0
-    assert "test failed in backend-test; the failing output is below." in error
+    # the sentence itself, not the Python class that carried it
+    assert "Error: test failed in backend-test; the failing output is below." in error
+    assert "PipelineError" not in error
     assert "FAIL  backend-test" in error
     assert "deliberately broken for the CLI tier" in error
     assert "Traceback" not in error

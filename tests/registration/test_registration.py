@@ -149,3 +149,21 @@ async def test_no_registered_name_has_a_digit() -> None:
         'an argument e2e_suite becomes e2ESuite (`dagger call test` fails: find arg "e2ESuite"). '
         f"Rename without digits: {', '.join(with_digits)}"
     )
+
+
+@pytest.mark.anyio
+async def test_every_enum_argument_has_a_value_as_default_or_none_at_all(
+    registration: Registration,
+) -> None:
+    # Dagger v0.21.8 will not load a module whose enum argument defaults to None
+    # ("failed to patch module: enum name \"\" not found"): every command fails.
+    enum_args = [
+        (fn.name, arg)
+        for fn in registration.functions.values()
+        for arg in fn.args.values()
+        if arg.enum
+    ]
+    assert enum_args
+    for name, arg in enum_args:
+        assert arg.default != "null", f"{name}: --{arg.name} defaults to None"
+        assert not arg.optional or arg.default, f"{name}: --{arg.name} is optional, no default"

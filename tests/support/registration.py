@@ -32,6 +32,7 @@ class Arg:
     default: str | None
     default_path: str | None
     ignore: list[str] | None
+    enum: str | None = None
 
 
 @dataclass
@@ -143,5 +144,6 @@ def _function(fn: object) -> Function:
             default=call.args.get("defaultValue"),
             default_path=call.args.get("defaultPath"),
             ignore=call.args.get("ignore"),
+            enum=_first_arg(type_def, "withEnum", "name"),
         )
     return result
