@@ -1,0 +1,351 @@
+"""deploy, releases, rollback and smoke through the CLI, against a real deploy target.
+
+The target is tools/deploy-target: sshd and a Docker engine with Compose v2 on this
+machine, reached by the engine's containers at its host address. The checkout's
+environments file points staging and production at it. Three releases are published to
+the local registry: v1, v2 (new labels, new digests) and v3, whose health check fails.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from tests.cli.test_signing_cli import key_pairs
+from tests.support import postgres
+from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
+from tests.support.prerequisites import ENGINE_FIX, require
+from tests.support.trivy_db import trivy_cache
+
+pytestmark = pytest.mark.cli
+RELEASE_ID = re.compile(r"\d{8}T\d{6}Z-v\d")
+TARGET_ENV = Path("/run/pipeline-target/env")
+TARGET_FIX = "run tools/deploy-target/up (after tools/engine/up)"
+UNHEALTHY_VIEW = (
+    '        return Response({"status": "ok", "database": "ok", "release": release})',
+    '        return Response({"status": "broken"}, status=503)',
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The deploy target's facts (tools/deploy-target/up writes them)."""
+
+    host: str
+    port: str
+    user: str
+    host_key: str
+    authorized_keys: Path
+
+
+def target_facts() -> Target:
+    """Read $TARGET_RUN_DIR/env."""
+    require(TARGET_ENV.exists(), "no deploy target", TARGET_FIX)
+    values = dict(
+        line.removeprefix("export ").split("=", 1) for line in TARGET_ENV.read_text().splitlines()
+    )
+    return Target(
+        values["TARGET_HOST"],
+        values["TARGET_SSH_PORT"],
+        values["TARGET_USER"],
+        values["TARGET_HOST_KEY"].strip('"'),
+        Path(values["TARGET_AUTHORIZED_KEYS"]),
+    )
+
+
+def environments(target: Target, host_key: str) -> str:
+    """An environments file with staging and production on the target."""
+    tables = []
+    for name, port, signed in (("staging", 18080, "false"), ("production", 18081, "true")):
+        tables.append(
+            f"""[{name}]
+host = "{target.host}"
+port = {target.port}
+user = "{target.user}"
+host_key = "{host_key}"
+project = "cli-{name}"
+url = "http://{target.host}:{port}"
+http_port = {port}
+require_signature = {signed}
+signing_key = "deploy/cosign.pub"
+backup_before_migrate = {signed}
+health_timeout = 90
+smoke_p95_ms = 1000
+"""
+        )
+    return "\n".join(tables)
+
+
+def on_target(*command: str) -> str:
+    """Run `command` on the target as its deploy user (directly, not over SSH)."""
+    done = subprocess.run(
+        ["runuser", "-u", "deploy", "--", *command], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def running_images(project: str) -> set[str]:
+    """The image references the project's containers were started from."""
+    ids = on_target("docker", "ps", "-q", "--filter", f"label=com.docker.compose.project={project}")
+    if not ids.split():
+        return set()
+    images = on_target("docker", "inspect", "--format", "{{.Config.Image}}", *ids.split())
+    return set(images.split())
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Everything a deploy command needs: a checkout, its secrets, published images."""
+
+    cli: DaggerCli
+    checkout: Path
+    secrets: dict[str, str]
+    key: Path
+    images: dict[str, tuple[str, str]]
+
+    def call(self, arguments: str) -> subprocess.CompletedProcess[str]:
+        done = self.cli.run(f"dagger call {arguments}", self.checkout, self.secrets)
+        for secret in self.secrets.values():
+            assert secret not in done.stdout + done.stderr
+        return done
+
+    def deploy(self, env: str, version: str) -> subprocess.CompletedProcess[str]:
+        backend, frontend = self.images[version]
+        return self.call(
+            f"deploy --env={env} --backend-image={backend} --frontend-image={frontend} "
+            f"--ssh-key=file://{self.key} --database-url=env://DATABASE_URL "
+            f"--secret-key=env://SECRET_KEY --commit={version} --deployed-by=cli-test "
+            "--offline --insecure-registry"
+        )
+
+
+def published(
+    cli: DaggerCli, checkout: Path, revision: str, secrets: dict[str, str]
+) -> tuple[str, str]:
+    """Publish both images from `checkout` for linux/amd64; their digest references."""
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
+    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
+    done = cli.run(
+        f"dagger call publish --registry={registry}/cli-deploy --username=ci "
+        f"--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main --revision={revision} "
+        "--platform=linux/amd64",
+        checkout,
+        secrets,
+    )
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    backend, frontend = (line.split()[1] for line in done.stdout.splitlines()[:2])
+    return backend, frontend
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    dagger_cli: DaggerCli,
+    database_server: postgres.Server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Deployment]:
+    """A checkout aimed at the target, a deploy key it accepts, v1, v2 and v3 published."""
+    target = target_facts()
+    work = tmp_path_factory.mktemp("deploy")
+    canary = f"canary{os.urandom(8).hex()}"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "key")], check=True
+    )
+    target.authorized_keys.write_text((work / "key.pub").read_text())
+    subprocess.run(["chown", "deploy:deploy", str(target.authorized_keys)], check=True)
+    key_pairs(work, f"key-{canary}")  # the password: COSIGN_PASSWORD below
+    changes = {
+        "deploy/environments.toml": environments(target, target.host_key),
+        "deploy/cosign.pub": (work / "ours" / "cosign.pub").read_text(),
+    }
+    checkout = checkout_copy(work / "checkout", changes)
+    unhealthy = checkout_copy(work / "unhealthy", changes)
+    views = unhealthy / "app/backend/store/views.py"
+    views.write_text(views.read_text().replace(*UNHEALTHY_VIEW))
+    database = database_server.database(f"deploy_{os.urandom(3).hex()}", password=canary)
+    secrets = {
+        "DATABASE_URL": database,
+        "SECRET_KEY": f"secret-{canary}-" + "k" * 50,
+        "REGISTRY_PASSWORD": f"registry-{canary}",
+        "COSIGN_PASSWORD": f"key-{canary}",
+    }
+    images = {
+        "v1": published(dagger_cli, checkout, "1" * 40, secrets),
+        "v2": published(dagger_cli, checkout, "2" * 40, secrets),
+        "v3": published(dagger_cli, unhealthy, "3" * 40, secrets),
+    }
+    yield Deployment(dagger_cli, checkout, secrets, work / "key", images)
+    for project in ("cli-staging", "cli-production"):
+        compose = f"deployments/{project}/current/compose.yaml"
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "deploy",
+                "--",
+                "sh",
+                "-c",
+                f"cd && [ ! -e {compose} ] || docker compose -f {compose} down",
+            ],
+            check=False,
+        )
+        subprocess.run(["rm", "-rf", f"/home/deploy/deployments/{project}"], check=False)
+
+
+def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None:
+    first = deployment.deploy("staging", "v1")
+    assert first.returncode == 0, readable(first.stderr)[-4000:]
+    assert "PASS  health" in first.stdout
+    assert running_images("cli-staging") == set(deployment.images["v1"])
+
+    second = deployment.deploy("staging", "v2")
+    assert second.returncode == 0, readable(second.stderr)[-4000:]
+    assert running_images("cli-staging") == set(deployment.images["v2"])
+
+    third = deployment.deploy("staging", "v3")
+    assert third.returncode != 0
+    assert "did not turn healthy" in third.stderr
+    assert "previous release is running again" in third.stderr
+    assert running_images("cli-staging") == set(deployment.images["v2"])
+
+    listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+    assert listed.returncode == 0, readable(listed.stderr)[-4000:]
+    table = listed.stdout.split("\n\n")[0].splitlines()[1:]
+    running = {RELEASE_ID.search(line).group(): line.startswith("*") for line in table}  # type: ignore[union-attr]
+    assert sorted(release[-2:] for release in running) == ["v1", "v2", "v3"]
+    assert [release[-2:] for release, is_running in running.items() if is_running] == ["v2"]
+    v1 = next(release for release in running if release.endswith("-v1"))
+
+    back = deployment.call(f"rollback --env=staging --to={v1} --ssh-key=file://{deployment.key}")
+    assert back.returncode == 0, readable(back.stderr)[-4000:]
+    assert running_images("cli-staging") == set(deployment.images["v1"])
+
+    smoke = deployment.call(f"smoke --env=staging --release={v1}")
+    assert smoke.returncode == 0, readable(smoke.stderr)[-4000:]
+    assert "FAIL" not in smoke.stdout
+
+
+def test_production_refuses_an_unsigned_image_before_touching_the_host(
+    deployment: Deployment,
+) -> None:
+    refused = deployment.deploy("production", "v1")
+    assert refused.returncode != 0
+    assert "production takes only signed images" in refused.stderr
+    assert not Path("/home/deploy/deployments/cli-production").exists()
+
+
+def test_a_host_key_other_than_the_pinned_one_is_refused(deployment: Deployment) -> None:
+    pinned = deployment.checkout / "deploy/environments.toml"
+    original = pinned.read_text()
+    stranger = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHKPdhN3ZsWGsA52GZTFr/TAs1xw8CYHgZrfoJCAOsMb"
+    pinned.write_text(original.replace(target_facts().host_key, stranger))
+    try:
+        listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+    finally:
+        pinned.write_text(original)
+    assert listed.returncode != 0
+    assert "is not the one pinned in deploy/environments.toml" in listed.stderr
+
+
+def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployment) -> None:
+    backend, frontend = deployment.images["v1"]
+    command = (
+        f"dagger call deploy --env=staging --backend-image={backend} "
+        f"--frontend-image={frontend} --ssh-key=file://{deployment.key} "
+        "--database-url=env://DATABASE_URL --secret-key=env://SECRET_KEY --commit=v1"
+    )
+    releases = Path("/home/deploy/deployments/cli-staging")
+    before = set(releases.glob("deploy.*.log"))
+    cut = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=deployment.checkout,
+        env=deployment.cli.environment(deployment.secrets),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(600):  # the rollout has begun on the host: its log exists
+            if set(releases.glob("deploy.*.log")) - before:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the deploy never reached the host")
+    finally:
+        os.killpg(cut.pid, signal.SIGKILL)
+        cut.wait()
+    # The rollout goes on without its connection; the lock is free once it has ended.
+    on_target("flock", str(releases / "lock"), "true")
+    # Its log stays when nothing was left to stream it to: the connection was cut.
+    assert set(releases.glob("deploy.*.log")) - before
+    history = (releases / "history.jsonl").read_text().splitlines()
+    assert '"event": "started"' in history[-2]
+    assert '"event": "deployed"' in history[-1]
+    current = (releases / "current").resolve().name
+    assert current.endswith("-v1")
+    assert running_images("cli-staging") == set(deployment.images["v1"])
+
+    again = deployment.deploy("staging", "v2")
+    assert again.returncode == 0, readable(again.stderr)[-4000:]
+    assert running_images("cli-staging") == set(deployment.images["v2"])
+
+
+class Webhook(BaseHTTPRequestHandler):
+    """Keeps every JSON body POSTed to it."""
+
+    received: ClassVar[list[dict[str, str]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        Webhook.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_release_runs_every_step_and_tells_the_webhook(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    host = os.environ.get("PIPELINE_ENGINE_HOST_ADDRESS")
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
+    require(host and registry, "no engine host address or registry", ENGINE_FIX)
+    server = ThreadingHTTPServer(("0.0.0.0", 0), Webhook)  # noqa: S104 (the engine's bridge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    trivy_cache(tmp_path / "trivy-cache", "not-a-dependency-of-the-app", "CVE-2099-0003")
+    secrets = {"WEBHOOK": f"http://{host}:{server.server_port}/hooks/{os.urandom(8).hex()}"}
+    key = deployment.key.parent / "ours" / "cosign.key"
+    try:
+        done = deployment.cli.run(
+            f"dagger call release --registry={registry}/cli-release --username=ci "
+            f"--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main --revision={'4' * 40} "
+            f"--ssh-key=file://{deployment.key} --database-url=env://DATABASE_URL "
+            f"--secret-key=env://SECRET_KEY --key=file://{key} "
+            "--key-password=env://COSIGN_PASSWORD "
+            f"--webhook=env://WEBHOOK --platform=linux/amd64 --db={tmp_path}/trivy-cache "
+            "--offline --insecure-registry",
+            deployment.checkout,
+            deployment.secrets | secrets,
+        )
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    for step in ("test", "scan", "publish", "sign", "deploy staging"):
+        assert f"PASS  {step} " in done.stdout, done.stdout
+    assert Webhook.received == [
+        {"text": f"Release of {'4' * 12} (refs/heads/main): deployed to staging."}
+    ]
+    assert secrets["WEBHOOK"] not in done.stdout + done.stderr
+    running = running_images("cli-staging")
+    assert running
+    assert all(image.startswith(f"{registry}/cli-release/") for image in running), running
