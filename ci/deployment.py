@@ -188,6 +188,17 @@ async def history(host: Host) -> rollout.History:
     return rollout.parsed_history(output)
 
 
+def pulled(
+    images: list[str], platform: str, login: RegistryLogin | None
+) -> dict[str, dagger.Container]:
+    """The backend and frontend images for `platform` as the host pulls them, by scan name."""
+    names = [f"{kind}-{platform.replace('/', '-')}" for kind in ("backend", "frontend")]
+    base = dag.container(platform=dagger.Platform(platform))
+    if login is not None:
+        base = base.with_registry_auth(login.host, login.username, login.password)
+    return {name: base.from_(ref) for name, ref in zip(names, images, strict=True)}
+
+
 @dataclass(frozen=True)
 class SmokeResult:
     """The smoke checks of one URL."""

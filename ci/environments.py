@@ -29,6 +29,8 @@ class Target:
     backup_before_migrate: bool
     port: int = 22
     signing_key: str = ""
+    require_scan: bool = False
+    platform: str = "linux/amd64"
     health_timeout: int = 180
     smoke_p95_ms: int = 200
     smoke_requests: int = 40
@@ -93,6 +95,8 @@ def _check(target: Target, path: str) -> None:
     where = f"{path}: [{target.name}]"
     if urlsplit(target.url).scheme not in ("http", "https") or not target.hostname:
         raise PipelineError(f"{where} url {target.url!r} must be an http(s) URL with a host.")
+    if target.platform not in ("linux/amd64", "linux/arm64"):
+        raise PipelineError(f"{where} platform must be linux/amd64 or linux/arm64.")
     if target.require_signature and not target.signing_key:
         raise PipelineError(f"{where} requires a signature: set signing_key to a cosign.pub.")
     if len(target.host_key.split()) != 2:

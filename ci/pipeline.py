@@ -489,12 +489,15 @@ class Pipeline:
         ] = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
     ) -> str:
         """Deploy published images over SSH: policy, backup, migrate, roll out, smoke test.
 
         The environment's policy is checked before the host is touched (production: both
-        images signed with its key). A release that does not turn healthy, or fails the
-        smoke test, is replaced by the previous one again, and the call fails.
+        images signed with its key and through the vulnerability gate). A release that does
+        not turn healthy, or fails the smoke test, is replaced by the previous one again,
+        and the call fails.
         """
         target = await self._environment(env)
         images = [
@@ -509,6 +512,8 @@ class Pipeline:
         if target.require_signature:
             transport = signing.Transport(offline, insecure_registry)
             await self._signatures_checked(target, images, login, transport)
+        if target.require_scan:
+            await self._gate_checked(target, images, login, db, db_repository)
         release = rollout.new_release(
             target,
             images[0],
@@ -642,6 +647,8 @@ class Pipeline:
             password,
             offline,
             insecure_registry,
+            db,
+            db_repository,
         )
         results = await run_in_order(steps)
         failed = [r.name for r in results if not r.passed]
@@ -691,6 +698,27 @@ class Pipeline:
                     f"{target.name} takes only signed images and {image} did not verify, so "
                     f"{target.host} was not touched: {exc}"
                 ) from None
+
+    async def _gate_checked(
+        self,
+        target: environments.Target,
+        images: list[str],
+        login: "deployment.RegistryLogin | None",
+        db: dagger.Directory | None,
+        db_repository: str | None,
+    ) -> None:
+        """Refuse images that fail the vulnerability gate, before the host is touched."""
+        pulled = deployment.pulled(images, target.platform, login)
+        ignores = supply_chain.IGNORE_FILE
+        outcome = await supply_chain.scanned(
+            self.source, pulled, gate.DEFAULT_SEVERITIES, ignores, db, db_repository
+        )
+        if not outcome.result.passed:
+            raise PipelineError(
+                f"{outcome.table}\n{target.name} takes only images that pass the vulnerability "
+                f"gate and these do not, so {target.host} was not touched: upgrade the packages "
+                f"above, or add an ignore entry with a reason and an expiry date to {ignores}."
+            )
 
     async def _environment(self, env: Environment) -> environments.Target:
         """`env` as the repository's environments file describes it."""

@@ -94,3 +94,15 @@ def test_unknown_environment_lists_the_known_ones() -> None:
     with pytest.raises(PipelineError) as caught:
         target(parse(COMMITTED), "qa")
     assert str(caught.value) == "Unknown environment 'qa': use one of staging, production."
+
+
+def test_production_is_gated_on_vulnerabilities_and_staging_is_not() -> None:
+    targets = parse(COMMITTED)
+    assert targets["production"].require_scan
+    assert not targets["staging"].require_scan
+    assert targets["staging"].platform == "linux/amd64"
+
+
+def test_an_unknown_platform_is_refused() -> None:
+    text = STAGING.replace("http_port = 8080", 'http_port = 8080\nplatform = "linux/s390x"')
+    assert "platform must be linux/amd64 or linux/arm64" in error(text + PRODUCTION)
