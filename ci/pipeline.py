@@ -8,7 +8,7 @@ from typing import Annotated
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
-from ci import deployment, environments, gate, rollout, supply_chain, versions
+from ci import deployment, environments, events, gate, rollout, supply_chain, versions
 from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_in_order, run_stages
 from ci.decorators import check, function
@@ -593,6 +593,7 @@ class Pipeline:
             Doc("Slack-compatible webhook URL told the outcome, e.g. env://SLACK_WEBHOOK"),
         ] = None,
         deployed_by: Annotated[str, Doc("Who or what releases, e.g. $GITHUB_ACTOR")] = "release",
+        end_to_end_suite: Annotated[Suite, Doc("Playwright specs the tests run")] = Suite.QUICK,
         platform: PlatformsArg = None,
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
@@ -618,7 +619,7 @@ class Pipeline:
             return _gated(await self._scanned(platform, None, ignores, db, db_repository), ignores)
 
         steps: dict[str, Stage] = {
-            "test": self.test,
+            "test": functools.partial(self.test, end_to_end_suite),
             "scan": scanned,
             "publish": published,
         }
@@ -656,6 +657,92 @@ class Pipeline:
         if webhook is not None:
             await _notified(webhook, f"Release of {revision[:12]} ({git_ref}): {outcome}.")
         return require_passed("release", results)
+
+    @function(cache="never")
+    async def ci(
+        self,
+        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
+        git_ref: Annotated[str, Doc("The ref, e.g. $GITHUB_REF")],
+        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
+        environment: Annotated[str, Doc("Manual runs: the environment to release to")] = "",
+        registry: Annotated[str, Doc("Releases: where to publish, e.g. ghcr.io/acme/shop")] = "",
+        username: Annotated[str, Doc("Releases: the registry user")] = "",
+        password: Annotated[dagger.Secret | None, Doc("Releases: the registry token")] = None,
+        ssh_key: Annotated[dagger.Secret | None, Doc("Releases: the deploy key")] = None,
+        database_url: Annotated[dagger.Secret | None, Doc("Releases: DATABASE_URL")] = None,
+        secret_key: Annotated[dagger.Secret | None, Doc("Releases: Django's SECRET_KEY")] = None,
+        key: Annotated[dagger.Secret | None, Doc("Releases: the cosign private key")] = None,
+        key_password: Annotated[dagger.Secret | None, Doc("Releases: its password")] = None,
+        identity_token: Annotated[
+            dagger.Secret | None, Doc("Releases: an OIDC token to sign keyless instead")
+        ] = None,
+        webhook: Annotated[dagger.Secret | None, Doc("Told each release's outcome")] = None,
+        deployed_by: Annotated[str, Doc("Who triggered it, e.g. $GITHUB_ACTOR")] = "ci",
+    ) -> str:
+        """What the workflow runs for a GitHub event: the checks, then a release if it is one.
+
+        Pull request: the checks (quick suite). Push to main: release to staging. v-tag:
+        release to production. Manual dispatch: release to --environment.
+        """
+        decision = events.decide(event, git_ref, environment)
+        if decision.release_to is None:
+            return f"{decision.why}\n{await self.test(decision.suite)}"
+        given = {
+            "--registry": registry,
+            "--username": username,
+            "--password": password,
+            "--ssh-key": ssh_key,
+            "--database-url": database_url,
+            "--secret-key": secret_key,
+            "--key or --identity-token": key or identity_token,
+        }
+        missing = [name for name, value in given.items() if not value]
+        if missing or not (password and ssh_key and database_url and secret_key):
+            raise PipelineError(
+                f"{decision.why} needs {', '.join(missing)}: pass them from the job's secrets."
+            )
+        summary = await self.release(
+            registry,
+            username,
+            password,
+            git_ref,
+            revision,
+            ssh_key,
+            database_url,
+            secret_key,
+            decision.release_to,
+            key,
+            key_password,
+            identity_token,
+            webhook,
+            deployed_by,
+            decision.suite,
+        )
+        return f"{decision.why}\n{summary}"
+
+    @function(cache="never")
+    async def ci_reports(
+        self,
+        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
+        git_ref: Annotated[str, Doc("The ref, e.g. $GITHUB_REF")],
+        environment: Annotated[str, Doc("Manual runs: the environment")] = "",
+    ) -> dagger.Directory:
+        """Every report of the event's checks, also after a red run, for the workflow to keep.
+
+        backend/, frontend/, end-to-end/ (each with its exit-code) and scan/ (trivy.sarif
+        for code scanning).
+        """
+        suite = events.decide(event, git_ref, environment).suite
+        parts = {
+            "backend": self.backend_reports(),
+            "frontend": self.frontend_reports(),
+            "end-to-end": self.end_to_end_reports(suite),
+            "scan": self.scan_reports(),
+        }
+        reports = dag.directory()
+        for name, made in parts.items():
+            reports = reports.with_directory(name, await made)
+        return reports
 
     @function
     async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:

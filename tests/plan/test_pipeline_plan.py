@@ -72,3 +72,14 @@ async def test_bad_version_fails_before_any_container_runs() -> None:
     with pytest.raises(PipelineError, match=r"Unsupported Python version '2\.7'"):
         # create() validates versions before it touches the source (no engine needed).
         await Pipeline.create(dag.host().directory("."), python_version="2.7")
+
+
+@pytest.mark.anyio
+async def test_ci_names_the_secrets_a_release_needs_before_anything_runs() -> None:
+    with pytest.raises(PipelineError) as caught:
+        await make_pipeline().ci("push", "refs/heads/main", "a" * 40, registry="ghcr.io/a/b")
+    assert str(caught.value) == (
+        "push to main: release to staging needs --username, --password, --ssh-key, "
+        "--database-url, --secret-key, --key or --identity-token: pass them from the job's "
+        "secrets."
+    )

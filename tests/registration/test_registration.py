@@ -7,6 +7,8 @@ from ci.layout import SOURCE_IGNORE
 from tests.support.registration import Registration, names, read, registered
 
 PUBLIC_FUNCTIONS = {
+    "ci",
+    "ci_reports",
     "deploy",
     "release",
     "rollback",
@@ -39,6 +41,8 @@ PUBLIC_FUNCTIONS = {
 }
 # Functions with effects outside the engine, or whose answer changes with the outside.
 NEVER_CACHED = {
+    "ci",
+    "ci_reports",
     "migrate",
     "publish",
     "sign",

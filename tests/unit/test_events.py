@@ -1,0 +1,51 @@
+import pytest
+
+from ci.choices import Environment, Suite
+from ci.errors import PipelineError
+from ci.events import decide
+
+
+def test_a_pull_request_runs_the_quick_checks_only() -> None:
+    decision = decide("pull_request", "refs/pull/42/merge")
+    assert (decision.suite, decision.release_to) == (Suite.QUICK, None)
+
+
+def test_a_push_to_main_releases_to_staging_after_the_full_checks() -> None:
+    decision = decide("push", "refs/heads/main")
+    assert (decision.suite, decision.release_to) == (Suite.FULL, Environment.STAGING)
+
+
+def test_a_version_tag_releases_to_production() -> None:
+    decision = decide("push", "refs/tags/v1.2.3")
+    assert (decision.suite, decision.release_to) == (Suite.FULL, Environment.PRODUCTION)
+
+
+def test_another_branch_runs_the_checks() -> None:
+    decision = decide("push", "refs/heads/feature/cart")
+    assert (decision.suite, decision.release_to) == (Suite.QUICK, None)
+    assert decision.why == "push to feature/cart: checks"
+
+
+def test_other_tags_are_refused() -> None:
+    with pytest.raises(PipelineError, match=r"tags must look like v1\.2\.3"):
+        decide("push", "refs/tags/nightly")
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_a_manual_run_releases_to_the_chosen_environment(environment: str) -> None:
+    decision = decide("workflow_dispatch", "refs/heads/main", environment)
+    assert decision.release_to == Environment(environment)
+
+
+@pytest.mark.parametrize("environment", ["", "prod"])
+def test_a_manual_run_needs_a_known_environment(environment: str) -> None:
+    with pytest.raises(PipelineError, match="A manual run needs --environment"):
+        decide("workflow_dispatch", "refs/heads/main", environment)
+
+
+def test_an_unknown_event_is_one_sentence() -> None:
+    with pytest.raises(PipelineError) as caught:
+        decide("schedule", "refs/heads/main")
+    assert str(caught.value) == (
+        "ci does not handle the event 'schedule': use one of pull_request, push, workflow_dispatch."
+    )
