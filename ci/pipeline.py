@@ -48,7 +48,8 @@ OfflineArg = Annotated[
     bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
 ]
 InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
-EnvArg = Annotated[Environment, Doc("The environment, as deploy/environments.toml describes it")]
+# Dagger lists enum values by name, in capitals; the CLI takes them in any case.
+EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
 SshKeyArg = Annotated[
     dagger.Secret, Doc("The deploy key (SSH private key), e.g. file://$HOME/.ssh/deploy_key")
 ]
@@ -248,7 +249,7 @@ class Pipeline:
     @function(cache="never")
     async def migrate(
         self,
-        env: Annotated[Environment, Doc("The environment whose database to migrate")],
+        env: Annotated[Environment, Doc("staging or production: whose database to migrate")],
         database_url: Annotated[
             dagger.Secret, Doc("That database's URL, e.g. env://DATABASE_URL (a secret)")
         ],
@@ -557,7 +558,7 @@ class Pipeline:
     async def smoke(
         self,
         env: Annotated[
-            Environment, Doc("Check this environment's public URL, with its budget")
+            Environment, Doc("staging or production: check its public URL, with its budget")
         ] = Environment.STAGING,
         url: Annotated[str, Doc("Check this URL instead, e.g. http://localhost:8080")] = "",
         release: Annotated[str, Doc("The release /api/health/ must report")] = "",
