@@ -220,17 +220,24 @@ class SmokeResult:
         return "\n".join(lines)
 
 
-def smoke_probe(
-    url: str, release: str, requests: int, p95_ms: int, python_version: str
-) -> dagger.Container:
-    """The container that runs the smoke checks against `url`, afresh each call."""
-    args = [f"--release={release}", f"--requests={requests}", f"--p95-ms={p95_ms}"]
+def smoke_env(python_version: str) -> dagger.Container:
+    """Python with the smoke probe at /smoke/smoke_probe.py, run afresh each call."""
     return (
         dag.container()
         .from_(versions.python_image(python_version))
         .with_new_file(_SMOKE_SCRIPT, (SCRIPTS / "smoke_probe.py").read_text())
+        .with_workdir("/smoke")
         .with_env_variable("SMOKE_RUN", uuid.uuid4().hex)
-        .with_exec(["python", _SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY)
+    )
+
+
+def smoke_probe(
+    url: str, release: str, requests: int, p95_ms: int, python_version: str
+) -> dagger.Container:
+    """The smoke checks run against `url`, whatever their outcome."""
+    args = [f"--release={release}", f"--requests={requests}", f"--p95-ms={p95_ms}"]
+    return smoke_env(python_version).with_exec(
+        ["python", _SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY
     )
 
 

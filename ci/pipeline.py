@@ -746,6 +746,11 @@ class Pipeline:
         return reports
 
     @function
+    def smoke_env(self) -> dagger.Container:
+        """The smoke stage's container: chain `terminal`, run `python smoke_probe.py URL`."""
+        return deployment.smoke_env(self.python_version)
+
+    @function
     async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:
         """The deploy stage's SSH client for an environment: chain `terminal`, run `ssh target`."""
         target = await self._environment(env)

@@ -92,3 +92,10 @@ def test_the_webhook_url_is_read_from_a_secret_file(canary: str) -> None:
     ]
     (argv,) = plan.execs(post)
     assert "--config" in argv[-1]
+
+
+def test_smoke_env_is_the_smoke_stage_minus_its_command() -> None:
+    env = deployment.smoke_env("3.13")
+    probe = deployment.smoke_probe("http://x", "", 1, 1, "3.13")
+    assert [c.name for c in plan.calls(probe)][:-1] == [c.name for c in plan.calls(env)]
+    assert not plan.execs(env)

@@ -15,6 +15,7 @@ PUBLIC_FUNCTIONS = {
     "releases",
     "smoke",
     "deploy_env",
+    "smoke_env",
     "lint",
     "backend_test",
     "backend_reports",
