@@ -78,6 +78,7 @@ url = "http://{target.host}:{port}"
 http_port = {port}
 require_signature = {signed}
 signing_key = "deploy/cosign.pub"
+require_scan = {signed}
 backup_before_migrate = {signed}
 health_timeout = 90
 smoke_p95_ms = 1000
@@ -119,13 +120,13 @@ class Deployment:
             assert secret not in done.stdout + done.stderr
         return done
 
-    def deploy(self, env: str, version: str) -> subprocess.CompletedProcess[str]:
+    def deploy(self, env: str, version: str, options: str = "") -> subprocess.CompletedProcess[str]:
         backend, frontend = self.images[version]
         return self.call(
             f"deploy --env={env} --backend-image={backend} --frontend-image={frontend} "
             f"--ssh-key=file://{self.key} --database-url=env://DATABASE_URL "
             f"--secret-key=env://SECRET_KEY --commit={version} --deployed-by=cli-test "
-            "--offline --insecure-registry"
+            f"--offline --insecure-registry {options}"
         )
 
 
@@ -237,10 +238,38 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
 def test_production_refuses_an_unsigned_image_before_touching_the_host(
     deployment: Deployment,
 ) -> None:
-    refused = deployment.deploy("production", "v1")
+    refused = deployment.deploy("production", "v3")  # v3 is never signed
     assert refused.returncode != 0
     assert "production takes only signed images" in refused.stderr
     assert not Path("/home/deploy/deployments/cli-production").exists()
+
+
+def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    key = deployment.key.parent / "ours" / "cosign.key"
+    signed = deployment.call(
+        "sign "
+        + " ".join(f"--digest={ref}" for ref in deployment.images["v1"])
+        + f" --username=ci --password=env://REGISTRY_PASSWORD --key=file://{key} "
+        "--key-password=env://COSIGN_PASSWORD --platform=linux/amd64 --offline --insecure-registry"
+    )
+    assert signed.returncode == 0, readable(signed.stderr)[-4000:]
+    production = Path("/home/deploy/deployments/cli-production")
+
+    vulnerable = trivy_cache(tmp_path / "vulnerable", "django", "CVE-2099-0005")
+    refused = deployment.deploy("production", "v1", f"--db={vulnerable}")
+    assert refused.returncode != 0
+    assert "production takes only images that pass the vulnerability gate" in refused.stderr
+    assert "CVE-2099-0005" in refused.stderr
+    assert not production.exists()
+
+    clean = trivy_cache(tmp_path / "clean", "not-a-dependency-of-the-app", "CVE-2099-0006")
+    done = deployment.deploy("production", "v1", f"--db={clean}")
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    (backup,) = (production / "backups").glob("*-v1.dump")
+    assert backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    assert running_images("cli-production") == set(deployment.images["v1"])
 
 
 def test_a_host_key_other_than_the_pinned_one_is_refused(deployment: Deployment) -> None:
