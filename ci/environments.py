@@ -4,6 +4,7 @@ The file (deploy/environments.toml, documented in deploy/README.md) has one tabl
 environment. Every mistake in it is one sentence naming the file, the table and the key.
 """
 
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, fields
 from urllib.parse import urlsplit
@@ -12,6 +13,10 @@ from ci.errors import PipelineError
 
 ENVIRONMENTS_FILE = "deploy/environments.toml"
 REQUIRED = ("staging", "production")
+# Compose's own rule for project names; they also name a directory on the host.
+_PROJECT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_USER = re.compile(r"^[a-z_][a-z0-9_-]*$")
+_HOST = re.compile(r"^[A-Za-z0-9.:-]+$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,13 @@ def _check(target: Target, path: str) -> None:
     where = f"{path}: [{target.name}]"
     if urlsplit(target.url).scheme not in ("http", "https") or not target.hostname:
         raise PipelineError(f"{where} url {target.url!r} must be an http(s) URL with a host.")
+    for key, pattern, rule in (
+        ("project", _PROJECT, "lowercase letters, digits, - and _ (Compose's rule)"),
+        ("user", _USER, "a Unix user name"),
+        ("host", _HOST, "a host name or an address"),
+    ):
+        if not pattern.match(getattr(target, key)):
+            raise PipelineError(f"{where} {key} {getattr(target, key)!r} must be {rule}.")
     if target.platform not in ("linux/amd64", "linux/arm64"):
         raise PipelineError(f"{where} platform must be linux/amd64 or linux/arm64.")
     if target.require_signature and not target.signing_key:

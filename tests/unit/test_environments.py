@@ -106,3 +106,15 @@ def test_production_is_gated_on_vulnerabilities_and_staging_is_not() -> None:
 def test_an_unknown_platform_is_refused() -> None:
     text = STAGING.replace("http_port = 8080", 'http_port = 8080\nplatform = "linux/s390x"')
     assert "platform must be linux/amd64 or linux/arm64" in error(text + PRODUCTION)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('project = "shop-staging"', 'project = "shop; rm -rf ~"', "project"),
+        ('user = "deploy"', 'user = "deploy\\nProxyCommand x"', "user"),
+        ('host = "10.0.0.5"', 'host = "10.0.0.5 -oProxyCommand=x"', "host"),
+    ],
+)
+def test_names_that_reach_a_shell_or_ssh_config_are_checked(old: str, new: str, key: str) -> None:
+    assert f"[staging] {key} " in error(STAGING.replace(old, new) + PRODUCTION)
