@@ -285,6 +285,34 @@ def test_a_host_key_other_than_the_pinned_one_is_refused(deployment: Deployment)
     assert "is not the one pinned in deploy/environments.toml" in listed.stderr
 
 
+def test_an_unreachable_host_and_registry_are_one_sentence_each(deployment: Deployment) -> None:
+    pinned = deployment.checkout / "deploy/environments.toml"
+    original = pinned.read_text()
+    target = target_facts()
+    pinned.write_text(original.replace(f"port = {target.port}", "port = 2299", 1))
+    try:
+        unreachable = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+    finally:
+        pinned.write_text(original)
+    assert unreachable.returncode != 0
+    assert f"Cannot reach deploy@{target.host}:2299 over SSH" in unreachable.stderr
+
+    before = running_images("cli-staging")
+    backend, frontend = (
+        ref.replace(ref.split("/", 1)[0], f"{target.host}:5999", 1)
+        for ref in deployment.images["v2"]
+    )
+    gone = deployment.call(
+        f"deploy --env=staging --backend-image={backend} --frontend-image={frontend} "
+        f"--ssh-key=file://{deployment.key} --database-url=env://DATABASE_URL "
+        "--secret-key=env://SECRET_KEY --commit=v9"
+    )
+    assert gone.returncode != 0
+    assert "could not be prepared on staging" in gone.stderr
+    assert "the running release was not touched" in gone.stderr
+    assert running_images("cli-staging") == before
+
+
 def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployment) -> None:
     backend, frontend = deployment.images["v1"]
     command = (
