@@ -22,8 +22,8 @@ from ci.stages import ssh
 SCRIPTS = Path(__file__).parent / "scripts"
 RELEASE_DIR = "/release"
 _SMOKE_SCRIPT = "/smoke/smoke_probe.py"
-# Exit codes of deploy-host.sh deploy / rollback.
-_ROLLED_BACK, _NOTHING_CHANGED, _NONE_HEALTHY, _NO_SUCH_RELEASE = 3, 2, 4, 5
+# Exit codes of deploy-host.sh deploy / rollback (4, nothing healthy, is any other failure).
+_ROLLED_BACK, _NOTHING_CHANGED, _NO_SUCH_RELEASE = 3, 2, 5
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,9 @@ class Host:
 
     async def host_script(self, *argv: str) -> tuple[int, str]:
         """Run deploy-host.sh ARGV... on the host, sending the script first."""
-        client = self.client.with_new_file(
-            f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}",
-            (SCRIPTS / rollout.HOST_SCRIPT).read_text(),
-        )
-        path = f"{self.target.directory}/{rollout.HOST_SCRIPT}"
         local = f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}"
+        client = self.client.with_new_file(local, (SCRIPTS / rollout.HOST_SCRIPT).read_text())
+        path = f"{self.target.directory}/{rollout.HOST_SCRIPT}"
         script = (
             f"{ssh.on_host('mkdir', '-p', self.target.directory)} && "
             f"{ssh.on_host('sh', '-c', f'cat > {path}')} < {local} && "

@@ -806,12 +806,13 @@ class Pipeline:
         outcome = await supply_chain.scanned(
             self.source, pulled, gate.DEFAULT_SEVERITIES, ignores, db, db_repository
         )
-        if not outcome.result.passed:
+        try:
+            _gated(outcome, ignores)
+        except PipelineError as exc:
             raise PipelineError(
-                f"{outcome.table}\n{target.name} takes only images that pass the vulnerability "
-                f"gate and these do not, so {target.host} was not touched: upgrade the packages "
-                f"above, or add an ignore entry with a reason and an expiry date to {ignores}."
-            )
+                f"{target.name} takes only images that pass the vulnerability gate, so "
+                f"{target.host} was not touched.\n{exc}"
+            ) from None
 
     async def _environment(self, env: Environment) -> environments.Target:
         """`env` as the repository's environments file describes it."""
