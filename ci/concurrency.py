@@ -2,29 +2,58 @@
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 
 import anyio
+import dagger
+from dagger import telemetry
 
 from ci.report import StageResult, failure_text
 
 Stage = Callable[[], Awaitable[str]]
 
+# When each command a stage read the output of last really ran (see output_of).
+_RAN_AT: ContextVar[list[float] | None] = ContextVar("ran_at", default=None)
+
+
+async def output_of(container: dagger.Container) -> str:
+    """The stdout of `container`'s last command, noting when that command really ran.
+
+    A `date` run right after the command is cached together with it, so the time it
+    prints is the time the command last ran: earlier than the stage's start means the
+    engine served the command from its cache.
+    """
+    output = await container.stdout()
+    marks = _RAN_AT.get()
+    if marks is not None:
+        marks.append(float(await container.with_exec(["date", "+%s.%N"]).stdout()))
+    return output
+
 
 async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
     """Run every stage concurrently; a failing stage becomes a failed result, not a crash.
 
-    Results come back in the order the stages were given.
+    Results come back in the order the stages were given. A stage counts as cached when
+    every command it read through `output_of` came from the engine's cache. Each stage is
+    a span named after it, so the Dagger UI shows its commands under its name.
     """
     results: dict[str, StageResult] = {}
+    tracer = telemetry.get_tracer()
 
     async def run_one(name: str, stage: Stage) -> None:
-        started = time.monotonic()
+        outer, marks = _RAN_AT.get(), list[float]()
+        _RAN_AT.set(marks)  # this task's own context: stages run side by side
+        started, wall_start = time.monotonic(), time.time()
         try:
-            output = await stage()
+            with tracer.start_as_current_span(name):
+                output = await stage()
         except Exception as exc:  # noqa: BLE001 - every failure is reported with the others
             results[name] = StageResult(name, False, time.monotonic() - started, failure_text(exc))
         else:
-            results[name] = StageResult(name, True, time.monotonic() - started, output)
+            cached = bool(marks) and max(marks) < wall_start
+            results[name] = StageResult(name, True, time.monotonic() - started, output, cached)
+        if outer is not None:
+            outer.extend(marks)
 
     async with anyio.create_task_group() as group:
         for name, stage in stages.items():

@@ -98,8 +98,7 @@ def _target(name: str, values: object, path: str) -> Target:
 def _check(target: Target, path: str) -> None:
     """The rules between keys: a URL with a host, a key to verify with, a pinned host key."""
     where = f"{path}: [{target.name}]"
-    if urlsplit(target.url).scheme not in ("http", "https") or not target.hostname:
-        raise PipelineError(f"{where} url {target.url!r} must be an http(s) URL with a host.")
+    checked_url(target.url, f"{where} url")
     for key, pattern, rule in (
         ("project", _PROJECT, "lowercase letters, digits, - and _ (Compose's rule)"),
         ("user", _USER, "a Unix user name"),
@@ -115,6 +114,18 @@ def _check(target: Target, path: str) -> None:
         raise PipelineError(
             f"{where} host_key must be 'TYPE BASE64' as `ssh-keyscan HOST` prints it."
         )
+
+
+def checked_url(url: str, what: str) -> str:
+    """`url` if it is an http(s) URL with a host; otherwise one sentence naming `what`."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        usable = False
+    if not usable:
+        raise PipelineError(f"{what} {url!r} must be an http(s) URL with a host.")
+    return url
 
 
 def target(targets: dict[str, Target], name: str) -> Target:

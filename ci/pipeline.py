@@ -3,6 +3,7 @@
 import functools
 import secrets
 import uuid
+from dataclasses import replace
 from typing import Annotated
 
 import dagger
@@ -10,15 +11,42 @@ from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
 from ci import deployment, environments, events, gate, rollout, supply_chain, versions
 from ci.choices import Environment, Suite
-from ci.concurrency import Stage, run_in_order, run_stages
+from ci.concurrency import Stage, output_of, run_in_order, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
-from ci.layout import APP_MARKERS, BACKEND_DIR, FRONTEND_DIR, SOURCE_IGNORE, check_app_present
+from ci.layout import (
+    BACKEND_DIR,
+    DJANGO_PROJECT,
+    FRONTEND_DIR,
+    PIPELINE_MARKER,
+    SOURCE_IGNORE,
+    AppLayout,
+    checked_dir,
+    checked_package,
+)
 from ci.publishing import digest_host as registry_host_of
 from ci.publishing import image_tags, registry_host
-from ci.report import command_error, failure_text, require_passed, tail
-from ci.stages import backend, database, e2e, frontend, images, notify, signing, ssh
+from ci.report import (
+    StageResult,
+    collected_markdown,
+    command_error,
+    failure_text,
+    require_passed,
+    tail,
+)
+from ci.stages import (
+    backend,
+    database,
+    e2e,
+    frontend,
+    images,
+    notify,
+    sbom,
+    signing,
+    ssh,
+    summaries,
+)
 from ci.stages.pipeline_code import pipeline_code_lint
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -55,11 +83,19 @@ SshKeyArg = Annotated[
 ]
 
 
+# Where a gate's reports are: the function that exports them (`dagger call -o DIR ...`).
+GATE_REPORTS = {
+    "backend-test": "backend-reports",
+    "frontend-test": "frontend-reports",
+    "end-to-end": "end-to-end-reports",
+}
+
+
 @object_type
 class Pipeline:
     """CI/CD of the print shop reference app: lint, tests, images and a debug shell per stage."""
 
-    source: Annotated[dagger.Directory, Doc("The repository: app/ and the pipeline's code")] = (
+    source: Annotated[dagger.Directory, Doc("The repository: the app and the pipeline's code")] = (
         field()
     )
     python_version: Annotated[str, Doc("Python version of backend and pipeline stages")] = field(
@@ -70,6 +106,15 @@ class Pipeline:
     )
     postgres_version: Annotated[str, Doc("PostgreSQL version of databases and pg_dump")] = field(
         default=versions.DEFAULT_POSTGRES
+    )
+    backend_dir: Annotated[str, Doc("Where the Django backend is in the source")] = field(
+        default=BACKEND_DIR
+    )
+    frontend_dir: Annotated[str, Doc("Where the React frontend is in the source")] = field(
+        default=FRONTEND_DIR
+    )
+    django_project: Annotated[str, Doc("The Django project package (settings, wsgi)")] = field(
+        default=DJANGO_PROJECT
     )
 
     @classmethod
@@ -92,36 +137,61 @@ class Pipeline:
         postgres_version: Annotated[
             str, Doc(f"PostgreSQL version, one of {', '.join(versions.POSTGRES_VERSIONS)}")
         ] = versions.DEFAULT_POSTGRES,
+        backend_dir: Annotated[
+            str, Doc("Where the Django backend is in the source (manage.py, requirements*.txt)")
+        ] = BACKEND_DIR,
+        frontend_dir: Annotated[
+            str, Doc("Where the React frontend is in the source (package.json, Playwright)")
+        ] = FRONTEND_DIR,
+        django_project: Annotated[
+            str, Doc("The backend's Django project package: the one with settings.py, wsgi.py")
+        ] = DJANGO_PROJECT,
     ) -> "Pipeline":
         """Check the versions and that the source holds the app, before any container runs."""
         versions.checked("Python", python_version, versions.PYTHON_VERSIONS)
         versions.checked("Node.js", node_version, versions.NODE_VERSIONS)
         versions.checked("PostgreSQL", postgres_version, versions.POSTGRES_VERSIONS)
-        missing = [path for path in APP_MARKERS if not await source.exists(path)]
-        check_app_present(missing)
+        layout = AppLayout(
+            checked_dir("backend-dir", backend_dir),
+            checked_dir("frontend-dir", frontend_dir),
+            checked_package(django_project),
+        )
+        layout.check_present([path for path in layout.markers if not await source.exists(path)])
         # mypy does not see the SDK's dataclass_transform on object_type, hence the ignore.
         return cls(  # type: ignore[call-arg]
             source=source,
             python_version=python_version,
             node_version=node_version,
             postgres_version=postgres_version,
+            backend_dir=layout.backend,
+            frontend_dir=layout.frontend,
+            django_project=layout.django_project,
         )
 
     @property
+    def _layout(self) -> AppLayout:
+        return AppLayout(self.backend_dir, self.frontend_dir, self.django_project)
+
+    @property
     def _backend(self) -> dagger.Directory:
-        return self.source.directory(BACKEND_DIR)
+        return self.source.directory(self.backend_dir)
 
     @property
     def _frontend(self) -> dagger.Directory:
-        return self.source.directory(FRONTEND_DIR)
+        return self.source.directory(self.frontend_dir)
 
-    def _lint_stages(self) -> dict[str, dagger.Container]:
+    @property
+    def _lock_files(self) -> dagger.Directory:
+        return sbom.lock_files(self.source, self._layout.lock_files)
+
+    def _lint_stages(self, with_pipeline: bool = True) -> dict[str, dagger.Container]:
         """Every lint command of the backend, the frontend and the pipeline, by name."""
         parts = {
             "backend": backend.backend_lint(self._backend, self.python_version),
             "frontend": frontend.frontend_lint(self._frontend, self.node_version),
-            "pipeline": pipeline_code_lint(self.source, self.python_version),
         }
+        if with_pipeline:
+            parts["pipeline"] = pipeline_code_lint(self.source, self.python_version)
         return {
             f"{part} {name}": container
             for part, containers in parts.items()
@@ -152,11 +222,13 @@ class Pipeline:
             "end-to-end": functools.partial(self.end_to_end, end_to_end_suite),
         }
 
-    @function
+    @function(cache="session")
     @check
     async def lint(self) -> str:
         """Lint all code: ruff, mypy, bandit (backend); ESLint, tsc (frontend); ruff, mypy (ci/)."""
-        stages = {name: c.stdout for name, c in self._lint_stages().items()}
+        # The pipeline's own code is linted where it lives: not in a repository calling it -m.
+        with_pipeline = await self.source.exists(PIPELINE_MARKER)
+        stages = {name: _output(c) for name, c in self._lint_stages(with_pipeline).items()}
         return require_passed("lint", await run_stages(stages))
 
     @function
@@ -220,17 +292,22 @@ class Pipeline:
         run = e2e.e2e_run(self.end_to_end_env(), suite.value, dagger.ReturnType.ANY)
         return await _with_exit_code(run, e2e.e2e_reports(run))
 
-    @function
+    @function(cache="session")
     async def test(
         self,
         end_to_end_suite: Annotated[
             Suite, Doc("Playwright specs to run: quick (pull requests), full")
         ] = Suite.QUICK,
     ) -> str:
-        """Run every pull-request gate concurrently and report each; fails if any fails."""
-        return require_passed("test", await run_stages(self._gates(end_to_end_suite)))
+        """Run every pull-request gate concurrently; a table of each; fails if any fails."""
+        return require_passed("test", await self._tested(end_to_end_suite))
 
-    @function
+    async def _tested(self, end_to_end_suite: Suite) -> list[StageResult]:
+        """Every gate's result, naming the function that exports its reports."""
+        results = await run_stages(self._gates(end_to_end_suite))
+        return [replace(r, artifacts=GATE_REPORTS.get(r.name, "")) for r in results]
+
+    @function(cache="session")
     async def test_matrix(
         self,
         python_versions: Annotated[
@@ -243,7 +320,7 @@ class Pipeline:
         """Run the backend suite on several Python versions and the frontend's on several Nodes."""
         pythons = python_versions or list(versions.PYTHON_VERSIONS)
         nodes = node_versions or list(versions.NODE_VERSIONS)
-        stages = {name: c.stdout for name, c in self._matrix_stages(pythons, nodes).items()}
+        stages = {name: _output(c) for name, c in self._matrix_stages(pythons, nodes).items()}
         return require_passed("test-matrix", await run_stages(stages))
 
     @function(cache="never")
@@ -345,7 +422,7 @@ class Pipeline:
         Files: backend-linux-amd64.spdx.json, ... and source.spdx.json / source.cdx.json
         (the Python and npm dependencies as locked; the frontend image holds only the build).
         """
-        return supply_chain.sboms(self.source, self._default_images(platform))
+        return supply_chain.sboms(self._lock_files, self._default_images(platform))
 
     @function(cache="session")
     async def scan(
@@ -390,7 +467,7 @@ class Pipeline:
         Try `trivy image --input backend-linux-amd64.tar` or `trivy filesystem .` there.
         """
         images = self._default_images(platform)
-        return supply_chain.scan_env(self.source, images, db, db_repository)
+        return supply_chain.scan_env(self._lock_files, images, db, db_repository)
 
     async def _scanned(
         self,
@@ -403,7 +480,7 @@ class Pipeline:
         severities = gate.checked_severities(severity or gate.DEFAULT_SEVERITIES)
         images = self._default_images(platform)
         return await supply_chain.scanned(
-            self.source, images, severities, ignore_file, db, db_repository
+            self.source, self._lock_files, images, severities, ignore_file, db, db_repository
         )
 
     @function(cache="never")
@@ -564,6 +641,8 @@ class Pipeline:
         release: Annotated[str, Doc("The release /api/health/ must report")] = "",
     ) -> str:
         """Smoke test a deployment: health (and release), products, the frontend, p95 latency."""
+        if url:
+            environments.checked_url(url, "--url")
         target = None if url else await self._environment(env)
         checks = await self._smoked(target, url or (target.url if target else ""), release)
         if not checks.passed:
@@ -683,11 +762,10 @@ class Pipeline:
         """What the workflow runs for a GitHub event: the checks, then a release if it is one.
 
         Pull request: the checks (quick suite). Push to main: release to staging. v-tag:
-        release to production. Manual dispatch: release to --environment.
+        release to production. Manual dispatch: release to --environment. The run's
+        summary in Markdown is kept for `ci-reports` (summary.md), also when it fails.
         """
         decision = events.decide(event, git_ref, environment)
-        if decision.release_to is None:
-            return f"{decision.why}\n{await self.test(decision.suite)}"
         given = {
             "--registry": registry,
             "--username": username,
@@ -698,38 +776,50 @@ class Pipeline:
             "--key or --identity-token": key or identity_token,
         }
         missing = [name for name, value in given.items() if not value]
-        if missing or not (password and ssh_key and database_url and secret_key):
+        if decision.release_to is None:
+            run = self.test(decision.suite)
+        elif missing or not (password and ssh_key and database_url and secret_key):
             raise PipelineError(
                 f"{decision.why} needs {', '.join(missing)}: pass them from the job's secrets."
             )
-        summary = await self.release(
-            registry,
-            username,
-            password,
-            git_ref,
-            revision,
-            ssh_key,
-            database_url,
-            secret_key,
-            decision.release_to,
-            key,
-            key_password,
-            identity_token,
-            webhook,
-            deployed_by,
-            decision.suite,
-        )
-        return f"{decision.why}\n{summary}"
+        else:
+            run = self.release(
+                registry,
+                username,
+                password,
+                git_ref,
+                revision,
+                ssh_key,
+                database_url,
+                secret_key,
+                decision.release_to,
+                key,
+                key_password,
+                identity_token,
+                webhook,
+                deployed_by,
+                decision.suite,
+            )
+        with collected_markdown() as tables:
+            try:
+                return f"{decision.why}\n{await run}"
+            finally:
+                done = "\n\n".join(reversed(tables))
+                markdown = f"## {decision.why}\n\n{done}\n"
+                key_file = summaries.summary_key(event, revision)
+                await summaries.keep(key_file, markdown, self.python_version)
 
     @function(cache="never")
     async def ci_reports(
         self,
         event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
         git_ref: Annotated[str, Doc("The ref, e.g. $GITHUB_REF")],
+        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
         environment: Annotated[str, Doc("Manual runs: the environment")] = "",
     ) -> dagger.Directory:
         """Every report of the event's checks, also after a red run, for the workflow to keep.
 
+        summary.md (the table `ci` printed for this event and commit, for the job summary),
         backend/, frontend/, end-to-end/ (each with its exit-code) and scan/ (trivy.sarif
         for code scanning).
         """
@@ -740,10 +830,23 @@ class Pipeline:
             "end-to-end": self.end_to_end_reports(suite),
             "scan": self.scan_reports(),
         }
-        reports = dag.directory()
+        kept = await summaries.kept(summaries.summary_key(event, revision), self.python_version)
+        reports = dag.directory().with_new_file("summary.md", kept)
         for name, made in parts.items():
             reports = reports.with_directory(name, await made)
         return reports
+
+    @function(cache="never")
+    async def ci_summary(
+        self,
+        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
+        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
+    ) -> str:
+        """The Markdown summary the last `ci` run of this event and commit kept, red or green.
+
+        The workflow writes it to the job summary: `-o $GITHUB_STEP_SUMMARY`.
+        """
+        return await summaries.kept(summaries.summary_key(event, revision), self.python_version)
 
     @function
     def smoke_env(self) -> dagger.Container:
@@ -804,7 +907,13 @@ class Pipeline:
         pulled = deployment.pulled(images, target.platform, login)
         ignores = supply_chain.IGNORE_FILE
         outcome = await supply_chain.scanned(
-            self.source, pulled, gate.DEFAULT_SEVERITIES, ignores, db, db_repository
+            self.source,
+            self._lock_files,
+            pulled,
+            gate.DEFAULT_SEVERITIES,
+            ignores,
+            db,
+            db_repository,
         )
         try:
             _gated(outcome, ignores)
@@ -848,7 +957,7 @@ class Pipeline:
         for p in platforms:
             packages = images.target_packages(self._backend, self.python_version, p)
             backend_image = images.backend_image(
-                self._backend, self.python_version, p, packages, static
+                self._backend, self.python_version, p, packages, static, self.django_project
             )
             backends.append(images.with_labels(backend_image, labels))
             frontend_image = images.frontend_image(self._frontend, dist, p)
@@ -874,6 +983,7 @@ class Pipeline:
             self.python_version,
             self.node_version,
             self.postgres_version,
+            self.django_project,
         )
         return e2e.e2e_env(self._frontend, stack)
 
@@ -923,9 +1033,14 @@ async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Cont
         ) from None
 
 
+def _output(container: dagger.Container) -> Stage:
+    """A stage that is the output of `container`'s last command."""
+    return functools.partial(output_of, container)
+
+
 async def _single(name: str, container: dagger.Container) -> str:
     """Run one stage; return its output, or raise its failure as one clear error."""
-    (result,) = await run_stages({name: container.stdout})
+    (result,) = await run_stages({name: _output(container)})
     require_passed(name, [result])
     return result.output
 

@@ -1,6 +1,15 @@
-"""Results of stages run together: a summary line each, and what a failure shows."""
+"""Results of stages run together: a summary table, and what a failure shows."""
 
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 from ci.errors import PipelineError
 
@@ -9,12 +18,18 @@ TAIL_LINES = 60
 
 @dataclass(frozen=True)
 class StageResult:
-    """What one stage did: its name, whether it passed, how long it took, its output."""
+    """What one stage did: whether it passed, how long it took, its output.
+
+    `cached` is true when every command of the stage came from the engine's cache;
+    `artifacts` names where its reports are, e.g. the function that exports them.
+    """
 
     name: str
     passed: bool
     seconds: float
     output: str
+    cached: bool = False
+    artifacts: str = ""
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -44,26 +59,84 @@ def failure_text(exc: BaseException) -> str:
     return "\n".join(parts)
 
 
+# How the errors a user can cause end a Django command's output: a management command's
+# own error, and settings it could not use (a DATABASE_URL that is no URL, no SECRET_KEY).
+USER_ERRORS = ("CommandError: ", "django.core.exceptions.ImproperlyConfigured: ")
+
+
 def command_error(stderr: str) -> str | None:
-    """The message of a failed Django management command (its `CommandError: ...` line)."""
-    prefix = "CommandError: "
+    """The message of a failed Django command caused by its input (see USER_ERRORS)."""
     for line in reversed(stderr.splitlines()):
-        if line.startswith(prefix):
-            return line.removeprefix(prefix).strip()
+        for prefix in USER_ERRORS:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).strip()
     return None
 
 
+COLUMNS = ("Stage", "Result", "Time", "Cached", "Artifacts")
+
+
+def _rows(results: list[StageResult]) -> list[tuple[str, str, str, str, str]]:
+    """The table's rows, failing stages first, each in the order it was run."""
+    ordered = sorted(results, key=lambda r: r.passed)
+    return [
+        (
+            r.name,
+            "PASS" if r.passed else "FAIL",
+            f"{r.seconds:.1f}s",
+            "yes" if r.cached else "no",
+            r.artifacts,
+        )
+        for r in ordered
+    ]
+
+
 def summary(results: list[StageResult]) -> str:
-    """One line per stage: PASS/FAIL, name, seconds."""
-    width = max((len(r.name) for r in results), default=0)
-    return "\n".join(
-        f"{'PASS' if r.passed else 'FAIL'}  {r.name.ljust(width)}  {r.seconds:6.1f}s"
-        for r in results
-    )
+    """The results as a plain-text table (rich): stage, result, time, cached, artifacts."""
+    table = Table(*COLUMNS, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.columns[2].justify = "right"
+    for row in _rows(results):
+        table.add_row(*row)
+    out = io.StringIO()
+    Console(file=out, width=160, color_system=None, force_terminal=False).print(table)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def summary_markdown(title: str, results: list[StageResult]) -> str:
+    """The results as Markdown for GitHub's job summary: the table, then each failure's tail."""
+    lines = [f"### {title}", "", f"| {' | '.join(COLUMNS)} |", f"|{'---|' * len(COLUMNS)}"]
+    for name, result, seconds, cached, artifacts in _rows(results):
+        mark = "✅" if result == "PASS" else "❌"
+        code = f"`{artifacts}`" if artifacts else ""
+        lines.append(f"| {name} | {mark} {result} | {seconds} | {cached} | {code} |")
+    for failed in (r for r in results if not r.passed):
+        output = tail(failed.output)
+        fence = "`" * (max((len(run) for run in re.findall("`+", output)), default=0) + 3)
+        lines += ["", f"#### {failed.name}", "", f"{fence}text", output, fence]
+    return "\n".join(lines)
+
+
+# Markdown tables of the composite functions run while a caller collects them.
+_MARKDOWN: ContextVar[list[str] | None] = ContextVar("markdown", default=None)
+
+
+@contextmanager
+def collected_markdown() -> Iterator[list[str]]:
+    """Collect the Markdown summary of every `require_passed` run inside the block."""
+    tables: list[str] = []
+    token = _MARKDOWN.set(tables)
+    try:
+        yield tables
+    finally:
+        _MARKDOWN.reset(token)
 
 
 def require_passed(what: str, results: list[StageResult]) -> str:
     """Return the summary if every stage passed; otherwise raise it with each failure's output."""
+    tables = _MARKDOWN.get()
+    if tables is not None:
+        tables.append(summary_markdown(what, results))
     failed = [r for r in results if not r.passed]
     if not failed:
         return summary(results)

@@ -34,9 +34,9 @@ def named_images(
     return named
 
 
-def sboms(source: dagger.Directory, images: dict[str, dagger.Container]) -> dagger.Directory:
+def sboms(locks: dagger.Directory, images: dict[str, dagger.Container]) -> dagger.Directory:
     """SPDX and CycloneDX JSON of each image, and of the lock files (source.*)."""
-    out = sbom.source_sboms(source)
+    out = sbom.source_sboms(locks)
     for name, image in images.items():
         out = out.with_directory(".", sbom.image_sboms(image, name))
     return out
@@ -69,6 +69,7 @@ class ScanOutcome:
 
 async def scanned(
     source: dagger.Directory,
+    locks: dagger.Directory,
     images: dict[str, dagger.Container],
     severities: tuple[str, ...],
     ignore_file: str,
@@ -78,7 +79,7 @@ async def scanned(
     """Scan the lock files and every image concurrently, then apply the gate."""
     entries = gate.ignores(await _ignore_text(source, ignore_file), ignore_file)
     scanner = scan.scanner(db, db_repository)
-    stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, source).stdout}
+    stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, locks).stdout}
     for name, image in images.items():
         stages[name] = scan.image_report(scanner, image, name).stdout
     results = await run_stages(stages)
@@ -91,17 +92,20 @@ async def scanned(
 
 
 def scan_env(
-    source: dagger.Directory,
+    locks: dagger.Directory,
     images: dict[str, dagger.Container],
     db: dagger.Directory | None,
     db_repository: str | None,
 ) -> dagger.Container:
     """The container `scan` runs Trivy in, with every input it scans mounted under /in."""
-    return scan.with_inputs(scan.scanner(db, db_repository), images, source)
+    return scan.with_inputs(scan.scanner(db, db_repository), images, locks)
 
 
 async def _ignore_text(source: dagger.Directory, path: str) -> str:
+    """The ignore file's text; no default file means nothing is ignored."""
     if not await source.exists(path):
+        if path == IGNORE_FILE:
+            return ""
         raise PipelineError(
             f"The ignore file {path} is not in the source: create it (see "
             f"{IGNORE_FILE} in this repository) or pass --ignore-file."

@@ -13,12 +13,6 @@ import pytest
 os.environ.setdefault("DAGGER_MAIN_OBJECT", "Pipeline")
 
 
-@pytest.fixture(scope="session")
-def anyio_backend() -> str:
-    """Async tests run on asyncio, as the Dagger SDK does."""
-    return "asyncio"
-
-
 @pytest.fixture
 def canary() -> str:
     """A secret value that must never show in any output."""

@@ -14,7 +14,7 @@ from ci.stages.python import python_base, with_locked_requirements
 
 WORKDIR = "/app"
 REPORTS_DIR = "reports"
-STATIC_DIR = "staticfiles"  # STATIC_ROOT in printshop/settings.py
+STATIC_DIR = "staticfiles"  # STATIC_ROOT in the project's settings.py
 SERVER_PORT = 8000
 
 LINT_COMMANDS = {
@@ -41,9 +41,9 @@ HEALTHCHECK_SCRIPT = (
 )
 
 
-def serve_command(bind: str) -> list[str]:
-    """Gunicorn serving the app on `bind`, logging requests to stdout."""
-    gunicorn = ["python", "-m", "gunicorn", "printshop.wsgi"]
+def serve_command(bind: str, project: str) -> list[str]:
+    """Gunicorn serving Django project `project` (its wsgi module) on `bind`, logging requests."""
+    gunicorn = ["python", "-m", "gunicorn", f"{project}.wsgi"]
     return [*gunicorn, f"--bind={bind}", "--workers=2", "--access-logfile=-"]
 
 
@@ -82,7 +82,11 @@ def backend_runtime(backend: dagger.Directory, python_version: str) -> dagger.Co
 
 
 def backend_server(
-    backend: dagger.Directory, python_version: str, postgres_version: str, release: str
+    backend: dagger.Directory,
+    python_version: str,
+    postgres_version: str,
+    release: str,
+    project: str,
 ) -> dagger.Service:
     """The backend served by gunicorn on port 8000 over a fresh, migrated PostgreSQL.
 
@@ -93,7 +97,7 @@ def backend_server(
         [
             shlex.join(MIGRATE_COMMAND),
             shlex.join(DEMO_DATA_COMMAND),
-            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}")),
+            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}", project)),
         ]
     )
     container = with_env(

@@ -29,9 +29,10 @@ def app_stack(
     python_version: str,
     node_version: str,
     postgres_version: str,
+    project: str,
 ) -> dagger.Service:
-    """The frontend service, with the backend and its database behind it."""
-    server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE)
+    """The frontend service, with the backend (Django project `project`) and its database."""
+    server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE, project)
     image = images.frontend_image(frontend_dir, frontend.frontend_build(frontend_dir, node_version))
     return frontend.frontend_server(image, server, BACKEND_ALIAS, backend.SERVER_PORT)
 

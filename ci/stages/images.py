@@ -96,6 +96,7 @@ def backend_image(
     platform: str,
     packages: dagger.Directory,
     static: dagger.Directory,
+    project: str,
 ) -> dagger.Container:
     """The backend for `platform`: gunicorn on port 8000 as a non-root user, no dev tools."""
     return (
@@ -109,7 +110,7 @@ def backend_image(
         .with_env_variable("PYTHONDONTWRITEBYTECODE", "1")
         .with_user(BACKEND_USER)
         .with_(_health_check(["python", "-c", backend.HEALTHCHECK_SCRIPT]))
-        .with_default_args(backend.serve_command(f"0.0.0.0:{backend.SERVER_PORT}"))
+        .with_default_args(backend.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", project))
     )
 
 

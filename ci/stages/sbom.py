@@ -4,7 +4,6 @@ import dagger
 from dagger import dag
 
 from ci import versions
-from ci.layout import LOCK_FILES
 
 # File suffix -> syft output format.
 FORMATS = {"spdx.json": "spdx-json", "cdx.json": "cyclonedx-json"}
@@ -21,10 +20,10 @@ def syft() -> dagger.Container:
     )
 
 
-def lock_files(source: dagger.Directory) -> dagger.Directory:
-    """Only the app's lock files, at their paths in the repository."""
+def lock_files(source: dagger.Directory, paths: tuple[str, ...]) -> dagger.Directory:
+    """Only the app's lock files (`paths` in `source`), at their paths in the repository."""
     out = dag.directory()
-    for path in LOCK_FILES:
+    for path in paths:
         out = out.with_file(path, source.file(path))
     return out
 
@@ -41,9 +40,9 @@ def with_tarball(
     return container.with_mounted_file(tarball_path(name), image.as_tarball())
 
 
-def with_lock_files(container: dagger.Container, source: dagger.Directory) -> dagger.Container:
-    """`container` in INPUT_DIR, which holds the lock files at their repository paths."""
-    return container.with_mounted_directory(INPUT_DIR, lock_files(source)).with_workdir(INPUT_DIR)
+def with_lock_files(container: dagger.Container, locks: dagger.Directory) -> dagger.Container:
+    """`container` in INPUT_DIR, which holds the lock files (see lock_files)."""
+    return container.with_mounted_directory(INPUT_DIR, locks).with_workdir(INPUT_DIR)
 
 
 def image_sboms(image: dagger.Container, name: str) -> dagger.Directory:
@@ -52,12 +51,12 @@ def image_sboms(image: dagger.Container, name: str) -> dagger.Directory:
     return _sboms(scanner, f"oci-archive:{tarball_path(name)}", name)
 
 
-def source_sboms(source: dagger.Directory, name: str = "source") -> dagger.Directory:
+def source_sboms(locks: dagger.Directory, name: str = "source") -> dagger.Directory:
     """NAME.spdx.json and NAME.cdx.json of the lock files: the Python and npm dependencies.
 
     The frontend image holds only the bundled build, so its npm packages are named here.
     """
-    return _sboms(with_lock_files(syft(), source), f"dir:{INPUT_DIR}", name)
+    return _sboms(with_lock_files(syft(), locks), f"dir:{INPUT_DIR}", name)
 
 
 def _sboms(scanner: dagger.Container, target: str, name: str) -> dagger.Directory:

@@ -73,10 +73,10 @@ def scanner(db: dagger.Directory | None, repository: str | None) -> dagger.Conta
 
 
 def with_inputs(
-    scan: dagger.Container, images: dict[str, dagger.Container], source: dagger.Directory
+    scan: dagger.Container, images: dict[str, dagger.Container], locks: dagger.Directory
 ) -> dagger.Container:
     """`scan` in /in, with the lock files and each image's tarball (/in/NAME.tar)."""
-    scan = with_lock_files(scan, source)
+    scan = with_lock_files(scan, locks)
     for name, image in images.items():
         scan = with_tarball(scan, image, name)
     return scan
@@ -89,6 +89,6 @@ def image_report(scan: dagger.Container, image: dagger.Container, name: str) -> 
     )
 
 
-def lock_files_report(scan: dagger.Container, source: dagger.Directory) -> dagger.Container:
+def lock_files_report(scan: dagger.Container, locks: dagger.Directory) -> dagger.Container:
     """Trivy's JSON report of the app's lock files (targets named by their repository path)."""
-    return with_lock_files(scan, source).with_exec(["trivy", "filesystem", "--format=json", "."])
+    return with_lock_files(scan, locks).with_exec(["trivy", "filesystem", "--format=json", "."])

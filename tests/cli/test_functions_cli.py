@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from tests.support.dagger_cli import DaggerCli, readable
 from tests.support.registration import Registration, read, registered
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.cli
 ENGINE_WITH_NOTE = "Skipped 1 function(s) with unsupported types: with"
 
 
-@pytest.fixture(scope="module")
+@pytest_asyncio.fixture(scope="module")
 async def registration() -> Registration:
     return read(await registered())
 
@@ -25,7 +26,7 @@ def cli_name(name: str) -> str:
     return name.replace("_", "-")
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_functions_lists_every_function_with_its_doc(
     dagger_cli: DaggerCli, checkout: Path, registration: Registration
 ) -> None:
@@ -41,7 +42,7 @@ async def test_functions_lists_every_function_with_its_doc(
     assert skipped in ([], [ENGINE_WITH_NOTE]), skipped
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_help_shows_each_argument_with_its_default(
     dagger_cli: DaggerCli, checkout: Path, registration: Registration
 ) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import summary
 from tests.support.dagger_cli import DaggerCli, readable
 
 pytestmark = pytest.mark.cli
@@ -14,8 +15,8 @@ GATES = ("lint", "backend-test", "frontend-test", "migrations-check", "migration
 def test_test_passes_and_reports_each_gate(dagger_cli: DaggerCli, checkout: Path) -> None:
     done = dagger_cli.run("dagger call test", checkout)
     assert done.returncode == 0, readable(done.stderr)[-6000:]
-    for gate in (*GATES, "end-to-end"):
-        assert f"PASS  {gate} " in done.stdout, done.stdout
+    assert summary.results(done.stdout) == dict.fromkeys((*GATES, "end-to-end"), "PASS")
+    assert "backend-reports" in done.stdout  # where the backend's reports are
 
 
 def test_check_runs_every_check_and_passes(dagger_cli: DaggerCli, checkout: Path) -> None:
@@ -35,7 +36,7 @@ def test_a_broken_backend_test_fails_test_naming_the_stage(
     # the sentence itself, not the Python class that carried it
     assert "Error: test failed in backend-test; the failing output is below." in error
     assert "PipelineError" not in error
-    assert "FAIL  backend-test" in error
+    assert summary.results(error)["backend-test"] == "FAIL"
     assert "deliberately broken for the CLI tier" in error
     assert "Traceback" not in error
 
@@ -54,3 +55,20 @@ def test_reports_are_written_with_o_also_after_a_red_run(
     assert (reports / "exit-code").read_text().strip() == exit_code
     assert a_test in (reports / "junit.xml").read_text()
     assert (reports / "coverage.xml").exists()
+
+
+def test_a_red_ci_run_leaves_its_summary_for_the_job(
+    dagger_cli: DaggerCli, broken_checkout: Path
+) -> None:
+    event = "--event=pull_request --revision=" + "7" * 40
+    done = dagger_cli.run(f"dagger call ci {event} --git-ref=refs/pull/7/merge", broken_checkout)
+    assert done.returncode != 0
+    assert summary.results(readable(done.stderr))["backend-test"] == "FAIL"
+    kept = dagger_cli.run(f"dagger call ci-summary {event}", broken_checkout)
+    assert kept.returncode == 0, readable(kept.stderr)[-6000:]
+    markdown = kept.stdout
+    assert markdown.startswith("## pull request: the checks\n\n### test\n")
+    assert "| backend-test | ❌ FAIL |" in markdown
+    assert "| frontend-test | ✅ PASS |" in markdown
+    assert "#### backend-test" in markdown
+    assert "deliberately broken for the CLI tier" in markdown

@@ -40,3 +40,15 @@ def test_an_unknown_environment_is_refused_with_the_list(
     assert 'invalid argument "prod" for "--env" flag' in error
     assert "PRODUCTION,STAGING" in error
     assert canary not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("not_a_url", ["http://{canary}@db/shop", "{canary}"])
+def test_a_database_url_that_is_no_database_url_is_one_sentence(
+    dagger_cli: DaggerCli, checkout: Path, canary: str, not_a_url: str
+) -> None:
+    done = migrate(dagger_cli, checkout, "staging", not_a_url.format(canary=canary))
+    error = readable(done.stderr)
+    assert done.returncode != 0
+    assert "Error: DATABASE_URL could not be parsed" in error
+    assert "Traceback" not in error
+    assert canary not in done.stdout + done.stderr

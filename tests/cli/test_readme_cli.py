@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import summary
 from tests.support.dagger_cli import DaggerCli, leave_shell
 from tests.support.postgres import Server
 from tests.support.readme import DocCommand, dagger_commands
@@ -26,7 +27,6 @@ SECRET_VARIABLE = re.compile(r"env://(\w+)")
 TRIVY_CACHE = re.compile(r"--db=(\S+)")
 # What -o or --path names; it may hold a command substitution: backups/$(date +%F).
 EXPORT_PATH = re.compile(r"(?:-o|--output|--path)[= ]((?:\$\([^)]*\)|\S)+)")
-SUMMARY_LINE = re.compile(r"^(PASS|FAIL)  (.+?)\s+[0-9.]+s$", re.MULTILINE)
 # Commands whose defaults need an image no registry here serves and tools/engine cannot
 # build: no Debian suite packages Python 3.12, and Python 3.14 only in the next one.
 # They run as written all the same, and must fail in exactly these cells, each for want
@@ -81,7 +81,7 @@ def test_readme_command_runs_as_written(
 def _fails_only_for_want_of(images: dict[str, str], code: int | None, output: str) -> None:
     """The run failed in exactly the cells of `images` (cell -> image), each one because
     its image could not be pulled, and every other cell passed."""
-    results = {name: outcome for outcome, name in SUMMARY_LINE.findall(output)}
+    results = summary.results(output)
     failed = {name for name, outcome in results.items() if outcome == "FAIL"}
     assert code != 0, f"it passed although {sorted(images)} have no image"
     assert failed == set(images), f"unexpected cells failed:\n{output[-6000:]}"

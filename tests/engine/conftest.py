@@ -11,7 +11,7 @@ import shutil
 from collections.abc import AsyncIterator
 
 import dagger
-import pytest
+import pytest_asyncio
 from dagger import dag
 
 from ci.layout import SOURCE_IGNORE
@@ -20,7 +20,7 @@ from tests.support.prerequisites import ENGINE_FIX, require
 from tests.support.process import REPO
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def engine() -> AsyncIterator[None]:
     """A connection to the engine for one test."""
     cli = os.environ.get("_EXPERIMENTAL_DAGGER_CLI_BIN") or shutil.which("dagger")

@@ -6,7 +6,7 @@ from ci.choices import Suite
 from ci.errors import PipelineError
 from tests.engine.conftest import pipeline, repository
 
-pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 
 BROKEN_SPEC = """
 import { expect, test } from "@playwright/test";

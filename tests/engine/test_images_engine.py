@@ -19,7 +19,7 @@ from ci.stages.postgres import ALIAS, database_url, postgres_service
 from tests.engine.conftest import pipeline
 from tests.support.prerequisites import ENGINE_FIX, require
 
-pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 PLATFORMS = ["linux/amd64", "linux/arm64"]
 REVISION = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
 RELEASE = "images-engine-test"

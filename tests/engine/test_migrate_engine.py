@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagger
 import pytest
+import pytest_asyncio
 from dagger import dag
 
 from ci.choices import Environment
@@ -13,10 +14,10 @@ from ci.errors import PipelineError
 from ci.stages.postgres import DATABASE, USER, postgres_service
 from tests.engine.conftest import pipeline
 
-pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def database_url(engine: None) -> AsyncIterator[dagger.Secret]:
     """A running PostgreSQL service, its URL given to migrate as a secret."""
     service = await postgres_service("17", "engine-tier migrate").start()

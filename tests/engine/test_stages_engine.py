@@ -1,18 +1,33 @@
 """What the gates print, read in client mode: the CLI tier checks that they pass."""
 
+import uuid
+
 import pytest
 
-from tests.engine.conftest import pipeline
+from tests.engine.conftest import pipeline, repository
+from tests.support import summary
 
-pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 
 
 async def test_lint_reports_every_tool(engine: None) -> None:
-    summary = await (await pipeline()).lint()
-    assert "PASS  backend mypy" in summary
-    assert "PASS  frontend eslint" in summary
-    assert "PASS  pipeline ruff" in summary
-    assert "FAIL" not in summary
+    table = await (await pipeline()).lint()
+    results = summary.results(table)
+    assert results["backend mypy"] == "PASS"
+    assert results["frontend eslint"] == "PASS"
+    assert results["pipeline ruff"] == "PASS"
+    assert "FAIL" not in results.values()
+
+
+async def test_the_summary_tells_cached_stages_from_those_that_ran(engine: None) -> None:
+    # A file no earlier run has seen: the backend's linters must run, the rest is unchanged.
+    probe = f"app/backend/cache_probe_{uuid.uuid4().hex}.py"
+    source = repository().with_new_file(probe, '"""Only the cache test adds this module."""\n')
+    first = summary.cached(await (await pipeline(source)).lint())
+    again = summary.cached(await (await pipeline(source)).lint())
+    assert first["backend ruff"] is False
+    assert first["frontend eslint"] is True  # the frontend did not change
+    assert set(again.values()) == {True}, again
 
 
 async def test_backend_test_runs_pytest_against_postgres(engine: None) -> None:
@@ -34,10 +49,10 @@ async def test_migrations_check_passes(engine: None) -> None:
 
 async def test_matrix_runs_one_cell_per_version(engine: None) -> None:
     # The versions with stand-in images here; a machine with Docker Hub runs the defaults.
-    summary = await (await pipeline()).test_matrix(["3.11", "3.13"], ["22", "24"])
-    assert [line.split()[:4] for line in summary.splitlines()] == [
-        ["PASS", "backend", "python", "3.11"],
-        ["PASS", "backend", "python", "3.13"],
-        ["PASS", "frontend", "node", "22"],
-        ["PASS", "frontend", "node", "24"],
-    ]
+    table = await (await pipeline()).test_matrix(["3.11", "3.13"], ["22", "24"])
+    assert summary.results(table) == {
+        "backend python 3.11": "PASS",
+        "backend python 3.13": "PASS",
+        "frontend node 22": "PASS",
+        "frontend node 24": "PASS",
+    }

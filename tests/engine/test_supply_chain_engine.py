@@ -21,7 +21,7 @@ from tests.support.cosign import key_pair
 from tests.support.prerequisites import ENGINE_FIX, require
 from tests.support.trivy_db import trivy_cache as make_trivy_cache
 
-pytestmark = [pytest.mark.engine, pytest.mark.anyio]
+pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 AMD64 = ["linux/amd64"]
 ADVISORY = "CVE-2099-0001"
 

@@ -51,7 +51,7 @@ def backend_url(backend_bin: Path, postgres_url: str) -> Iterator[str]:
     run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
     url = f"http://127.0.0.1:{free_port()}"
     bind = url.removeprefix("http://")
-    with serving(backend.serve_command(bind), BACKEND, env, url + backend.HEALTH_PATH):
+    with serving(backend.serve_command(bind, "printshop"), BACKEND, env, url + backend.HEALTH_PATH):
         yield url
 
 

@@ -70,7 +70,7 @@ def test_stages_that_run_together_never_share_a_database() -> None:
         backend.backend_tests(BACKEND, "3.13", "17"),
         backend.migrations_check(BACKEND, "3.13", "17"),
         database.migrations_roundtrip(BACKEND, "3.13", "17"),
-        backend.backend_server(BACKEND, "3.13", "17", "e2e"),
+        backend.backend_server(BACKEND, "3.13", "17", "e2e", "printshop"),
     ]
     owners = [database_owner(stage) for stage in stages]
     assert len(set(owners)) == len(owners), owners

@@ -14,7 +14,7 @@ from tests.support.pipeline import make_pipeline
 from tests.support.registration import read, registered
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_test_runs_exactly_the_pull_request_checks() -> None:
     registration = read(await registered())
     checks = {n.replace("_", "-") for n, f in registration.functions.items() if f.check}
@@ -67,14 +67,14 @@ def test_pipeline_lint_sees_only_its_own_code() -> None:
     assert selection.args["include"] == ["ci", "tests", "tools", "pyproject.toml"]
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_bad_version_fails_before_any_container_runs() -> None:
     with pytest.raises(PipelineError, match=r"Unsupported Python version '2\.7'"):
         # create() validates versions before it touches the source (no engine needed).
         await Pipeline.create(dag.host().directory("."), python_version="2.7")
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_ci_names_the_secrets_a_release_needs_before_anything_runs() -> None:
     with pytest.raises(PipelineError) as caught:
         await make_pipeline().ci("push", "refs/heads/main", "a" * 40, registry="ghcr.io/a/b")

@@ -8,7 +8,7 @@ from dagger import dag
 
 from ci import versions
 from ci.errors import PipelineError
-from ci.layout import LOCK_FILES
+from ci.layout import AppLayout
 from ci.stages import sbom, scan, signing
 from ci.supply_chain import Signer, named_images
 from tests.support import plan
@@ -50,13 +50,15 @@ def test_syft_catalogues_an_image_once_into_both_formats_without_calling_home() 
     assert plan.calls(cdx.args["source"])[:-1] == plan.calls(syft)[:-1]
 
 
-def test_the_source_sbom_reads_only_the_lock_files() -> None:
-    out = sbom.source_sboms(dag.host().directory("."))
+@pytest.mark.parametrize("layout", [AppLayout(), AppLayout("backend", "web/frontend")])
+def test_the_source_sbom_reads_only_the_lock_files(layout: AppLayout) -> None:
+    out = sbom.source_sboms(sbom.lock_files(dag.host().directory("."), layout.lock_files))
     syft = plan.named(out, "withFile")[0].args["source"]
     (mount,) = plan.named(syft, "withMountedDirectory")
-    assert [c.args["path"] for c in plan.named(mount.args["source"], "withFile")] == list(
-        LOCK_FILES
-    )
+    assert [c.args["path"] for c in plan.named(mount.args["source"], "withFile")] == [
+        f"{layout.backend}/requirements.txt",
+        f"{layout.frontend}/package-lock.json",
+    ]
 
 
 def test_a_given_database_scans_offline_and_fetches_nothing() -> None:
@@ -158,7 +160,7 @@ def test_the_scan_env_holds_every_input_the_scans_read() -> None:
     assert plan.named(container, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_verify_needs_a_key_or_a_whole_keyless_identity() -> None:
     shop = make_pipeline()
     with pytest.raises(PipelineError, match="Give --key"):
@@ -169,7 +171,7 @@ async def test_verify_needs_a_key_or_a_whole_keyless_identity() -> None:
         await shop.verify("ghcr.io/acme/printshop/backend:latest", key=dag.directory().file("k"))
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_sign_refuses_digests_from_two_registries_before_anything_runs() -> None:
     other = REFERENCE.replace("ghcr.io", "registry.example.com")
     key = dag.set_secret("key", "k")

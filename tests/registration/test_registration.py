@@ -2,6 +2,7 @@
 
 import dagger
 import pytest
+import pytest_asyncio
 
 from ci.layout import SOURCE_IGNORE
 from tests.support.registration import Registration, names, read, registered
@@ -9,6 +10,7 @@ from tests.support.registration import Registration, names, read, registered
 PUBLIC_FUNCTIONS = {
     "ci",
     "ci_reports",
+    "ci_summary",
     "deploy",
     "release",
     "rollback",
@@ -44,6 +46,7 @@ PUBLIC_FUNCTIONS = {
 NEVER_CACHED = {
     "ci",
     "ci_reports",
+    "ci_summary",
     "migrate",
     "publish",
     "sign",
@@ -55,8 +58,9 @@ NEVER_CACHED = {
     "smoke",
 }
 NEVER = str(dagger.FunctionCachePolicy.Never)
-# Functions that read today's date: Dagger would otherwise reuse a result for a week.
-PER_SESSION = {"scan", "scan_reports", "scan_env"}
+# Functions that read today's date, and those whose summary says what came from the cache
+# in this call: Dagger would otherwise reuse a result for a week.
+PER_SESSION = {"lint", "test", "test_matrix", "scan", "scan_reports", "scan_env"}
 CHECKS = {
     "lint",
     "backend_test",
@@ -67,17 +71,17 @@ CHECKS = {
 }
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def registration() -> Registration:
     return read(await registered())
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_every_public_function_is_registered(registration: Registration) -> None:
     assert set(registration.functions) == PUBLIC_FUNCTIONS
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_every_function_and_argument_is_documented(registration: Registration) -> None:
     assert registration.module_description
     assert registration.module_description.startswith("CI/CD of the print shop reference app")
@@ -91,14 +95,14 @@ async def test_every_function_and_argument_is_documented(registration: Registrat
         assert len(description.splitlines()[0]) <= 100, name
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_functions_with_outside_effects_are_never_cached(registration: Registration) -> None:
     never = {n for n, f in registration.functions.items() if f.cache_policy == NEVER}
     assert never == NEVER_CACHED
 
 
-@pytest.mark.anyio
-async def test_functions_that_read_the_date_are_cached_per_session_only(
+@pytest.mark.asyncio
+async def test_functions_that_read_the_date_or_time_stages_are_cached_per_session_only(
     registration: Registration,
 ) -> None:
     session = str(dagger.FunctionCachePolicy.PerSession)
@@ -106,7 +110,7 @@ async def test_functions_that_read_the_date_are_cached_per_session_only(
     assert per_session == PER_SESSION
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_pull_request_gates_are_checks(registration: Registration) -> None:
     checks = {n for n, f in registration.functions.items() if f.check}
     assert checks == CHECKS
@@ -115,7 +119,7 @@ async def test_pull_request_gates_are_checks(registration: Registration) -> None
         assert all(a.optional or a.default for a in args), f"check {name} needs an argument"
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_source_defaults_to_the_repository_with_an_ignore_list(
     registration: Registration,
 ) -> None:
@@ -125,17 +129,22 @@ async def test_source_defaults_to_the_repository_with_an_ignore_list(
     assert source.default is None  # one default only: the path
 
 
-@pytest.mark.anyio
-async def test_versions_are_optional_arguments_with_defaults(registration: Registration) -> None:
+@pytest.mark.asyncio
+async def test_versions_and_layout_are_optional_arguments_with_defaults(
+    registration: Registration,
+) -> None:
     args = registration.constructor.args
     assert {n: a.default for n, a in args.items() if n != "source"} == {
         "python_version": '"3.13"',
         "node_version": '"24"',
         "postgres_version": '"17"',
+        "backend_dir": '"app/backend"',
+        "frontend_dir": '"app/frontend"',
+        "django_project": '"printshop"',
     }
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_no_registered_name_has_a_digit() -> None:
     registered_names = names(await registered())
     # The walk reaches every kind of name (so an empty result would not pass unnoticed).
@@ -156,7 +165,7 @@ async def test_no_registered_name_has_a_digit() -> None:
     )
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_every_enum_argument_has_a_value_as_default_or_none_at_all(
     registration: Registration,
 ) -> None:

@@ -4,7 +4,7 @@ import pytest
 from ci.concurrency import run_stages
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_stages_run_at_the_same_time() -> None:
     started: list[str] = []
     both_started = anyio.Event()
@@ -22,7 +22,7 @@ async def test_stages_run_at_the_same_time() -> None:
     assert outcomes == [("a", True, "a ok"), ("b", True, "b ok")]
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_a_failure_is_a_result_and_does_not_cancel_the_others() -> None:
     async def failing() -> str:
         raise RuntimeError("boom")

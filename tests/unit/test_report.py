@@ -3,7 +3,16 @@ from dataclasses import dataclass
 import pytest
 
 from ci.errors import PipelineError
-from ci.report import StageResult, command_error, failure_text, require_passed, summary, tail
+from ci.report import (
+    StageResult,
+    collected_markdown,
+    command_error,
+    failure_text,
+    require_passed,
+    summary,
+    summary_markdown,
+    tail,
+)
 
 
 @dataclass
@@ -36,12 +45,46 @@ def test_failure_text_of_other_errors_is_their_message() -> None:
     assert failure_text(RuntimeError()) == "RuntimeError"
 
 
-def test_summary_lines_up_names() -> None:
-    results = [StageResult("lint", True, 1.25, ""), StageResult("backend-test", False, 30, "")]
-    assert summary(results).splitlines() == [
-        "PASS  lint             1.2s",
-        "FAIL  backend-test    30.0s",
+def test_summary_is_a_table_with_failures_first() -> None:
+    results = [
+        StageResult("lint", True, 1.25, "", cached=True),
+        StageResult("backend-test", False, 30, "", artifacts="backend-reports"),
     ]
+    assert summary(results).splitlines() == [
+        " Stage          Result    Time   Cached   Artifacts",
+        " " + "─" * 56,
+        " backend-test   FAIL     30.0s   no       backend-reports",
+        " lint           PASS      1.2s   yes",
+    ]
+
+
+def test_markdown_summary_has_the_table_and_each_failures_tail() -> None:
+    output = "\n".join(f"line {i}" for i in range(100)) + "\n```injected fence```"
+    results = [
+        StageResult("lint", True, 1.25, "", cached=True),
+        StageResult("backend-test", False, 30, output, artifacts="backend-reports"),
+    ]
+    markdown = summary_markdown("test", results)
+    assert markdown.splitlines()[:6] == [
+        "### test",
+        "",
+        "| Stage | Result | Time | Cached | Artifacts |",
+        "|---|---|---|---|---|",
+        "| backend-test | ❌ FAIL | 30.0s | no | `backend-reports` |",
+        "| lint | ✅ PASS | 1.2s | yes |  |",
+    ]
+    assert "#### backend-test\n\n``````text\n[... 41 earlier lines]" in markdown
+    assert markdown.endswith("```injected fence```\n``````")
+
+
+def test_markdown_is_collected_inside_the_block_only() -> None:
+    results = [StageResult("a", True, 0, "out")]
+    with collected_markdown() as tables:
+        require_passed("test", results)
+        with pytest.raises(PipelineError):
+            require_passed("release", [StageResult("deploy", False, 1, "refused")])
+    require_passed("outside", results)
+    assert [table.splitlines()[0] for table in tables] == ["### test", "### release"]
 
 
 def test_require_passed_returns_summary_when_all_pass() -> None:
@@ -67,7 +110,7 @@ def test_require_passed_raises_with_every_failure_and_the_summary() -> None:
     assert message.splitlines()[0] == (
         "test failed in lint, frontend-test; the failing output is below."
     )
-    assert "PASS  backend-test" in message
+    assert " backend-test    PASS " in message
     assert "=== lint ===\nE501 line too long" in message
     assert "=== frontend-test ===\n1 test failed" in message
 
@@ -78,3 +121,11 @@ def test_command_error_is_the_django_message_line() -> None:
     )
     assert command_error(stderr) == "Cannot reach the database at db:5432 (database x): refused."
     assert command_error("some other failure") is None
+
+
+def test_command_error_is_also_a_setting_django_could_not_use() -> None:
+    stderr = (
+        "Traceback (most recent call last):\n  ...\n"
+        "django.core.exceptions.ImproperlyConfigured: DATABASE_URL could not be parsed.\n"
+    )
+    assert command_error(stderr) == "DATABASE_URL could not be parsed."

@@ -1,0 +1,79 @@
+"""The pipeline on another repository: the reference app laid out as the team's own app
+is, `backend/` and `frontend/` at the top, each with its own Dockerfile, its Django project
+named `shop`, and no pipeline code. It is called with `-m` pointing at this module, as
+README "Use it in your repository" shows."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support import summary
+from tests.support.dagger_cli import DaggerCli, readable
+
+pytestmark = pytest.mark.cli
+
+# What the team's repository has of its own; the pipeline builds images without them.
+DOCKERFILE = "# The team's own image build; the pipeline builds with the Dagger API instead.\n"
+LAYOUT = "--source=. --backend-dir=backend --frontend-dir=frontend --django-project=shop"
+# The reference project's module paths, renamed: printshop.settings -> shop.settings.
+PROJECT_MODULE = re.compile(r"\bprintshop\.(env|settings|urls|wsgi)\b")
+
+
+@pytest.fixture(scope="module")
+def team_repository(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Path:
+    """The reference app in another layout: backend/ and frontend/ at the top."""
+    repository = tmp_path_factory.mktemp("team-repository")
+    for part in ("backend", "frontend"):
+        shutil.copytree(checkout / "app" / part, repository / part)
+        (repository / part / "Dockerfile").write_text(DOCKERFILE)
+    backend = repository / "backend"
+    (backend / "printshop").rename(backend / "shop")
+    for path in [*backend.rglob("*.py"), backend / "pyproject.toml"]:
+        text = PROJECT_MODULE.sub(r"shop.\1", path.read_text())
+        if path.name == "pyproject.toml":
+            text = text.replace('"printshop"', '"shop"').replace("printshop/", "shop/")
+        path.write_text(text)
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    return repository
+
+
+def test_test_passes_on_the_team_layout(
+    dagger_cli: DaggerCli, checkout: Path, team_repository: Path
+) -> None:
+    done = dagger_cli.run(f"dagger -m {checkout} call {LAYOUT} test", team_repository)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    results = summary.results(done.stdout)
+    assert set(results) == {
+        "lint",
+        "backend-test",
+        "frontend-test",
+        "migrations-check",
+        "migrations-roundtrip",
+        "end-to-end",
+    }
+    assert set(results.values()) == {"PASS"}
+
+
+def test_lint_leaves_out_the_pipeline_code_the_team_does_not_have(
+    dagger_cli: DaggerCli, checkout: Path, team_repository: Path
+) -> None:
+    done = dagger_cli.run(f"dagger -m {checkout} call {LAYOUT} lint", team_repository)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    stages = summary.results(done.stdout)
+    assert "backend ruff" in stages
+    assert "frontend eslint" in stages
+    assert not [name for name in stages if name.startswith("pipeline")]
+
+
+def test_without_the_layout_options_the_error_says_what_to_pass(
+    dagger_cli: DaggerCli, checkout: Path, team_repository: Path
+) -> None:
+    done = dagger_cli.run(f"dagger -m {checkout} call --source=. test", team_repository)
+    error = readable(done.stderr)
+    assert done.returncode != 0
+    assert "Error: The source directory has no app where the pipeline looks" in error
+    assert "--backend-dir, --frontend-dir and --django-project" in error
+    assert "Traceback" not in error
