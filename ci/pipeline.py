@@ -43,6 +43,7 @@ from ci.stages import (
     images,
     notify,
     sbom,
+    scan,
     signing,
     ssh,
     summaries,
@@ -468,6 +469,59 @@ class Pipeline:
         """
         images = self._default_images(platform)
         return supply_chain.scan_env(self._lock_files, images, db, db_repository)
+
+    @function
+    def sbom_env(self, platform: PlatformsArg = None) -> dagger.Container:
+        """Syft with the images (/in/NAME.tar) and lock files, in a shell: chain `terminal`.
+
+        Try `syft scan oci-archive:backend-linux-amd64.tar` or `syft scan dir:.` there.
+        """
+        images = self._default_images(platform)
+        return scan.with_inputs(sbom.syft(for_terminal=True), images, self._lock_files)
+
+    @function(cache="session")
+    async def sign_env(
+        self,
+        registry: Annotated[
+            str, Doc("Repository prefix the images are in, e.g. ghcr.io/acme/printshop")
+        ],
+        username: UsernameArg,
+        password: PasswordArg,
+        key: Annotated[
+            dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")
+        ] = None,
+        key_password: Annotated[
+            dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
+        ] = None,
+        identity_token: Annotated[
+            dagger.Secret | None, Doc("OIDC token for keyless signing")
+        ] = None,
+    ) -> dagger.Container:
+        """Cosign logged in to the registry, with the key or token, in a shell: chain `terminal`.
+
+        Try `cosign tree IMAGE@DIGEST` or `cosign verify --key ... IMAGE@DIGEST` there; the
+        key is /run/cosign/cosign.key.
+        """
+        signer = supply_chain.Signer(key, key_password, identity_token).checked(signing.Transport())
+        auth = await supply_chain.Registry(registry_host(registry), username, password).auth()
+        return signer.applied(signing.cosign(auth, for_terminal=True))
+
+    @function(cache="session")
+    def migrate_env(
+        self,
+        database_url: Annotated[
+            dagger.Secret, Doc("The database's URL, e.g. env://DATABASE_URL (a secret)")
+        ],
+    ) -> dagger.Container:
+        """The migrate stage's container on a database, checked reachable: chain `terminal`.
+
+        Try `python manage.py showmigrations` or `python manage.py migrate --plan` there.
+        """
+        run_id = uuid.uuid4().hex
+        throwaway_key = dag.set_secret(f"migrate-key-{run_id}", secrets.token_urlsafe(50))
+        return database.migration_runner(
+            self._backend, self.python_version, database_url, throwaway_key, run_id
+        )
 
     async def _scanned(
         self,

@@ -3,6 +3,9 @@
 from collections.abc import Mapping
 
 import dagger
+from dagger import dag
+
+from ci.versions import DEFAULT_PYTHON, python_image
 
 
 def with_env(container: dagger.Container, variables: Mapping[str, str]) -> dagger.Container:
@@ -28,4 +31,19 @@ def with_health_check(
     """
     return container.with_docker_healthcheck(
         command, interval="1s", timeout="5s", start_period=start_period, retries=30
+    )
+
+
+def tool_shell(image: str, binary: str) -> dagger.Container:
+    """The tool at `binary` in `image`, on PATH in a Debian shell, for a terminal.
+
+    The official syft and cosign images hold the binary and nothing else: no shell.
+    """
+    name = binary.rsplit("/", 1)[-1]
+    tool = dag.container().from_(image).file(binary)
+    return (
+        dag.container()
+        .from_(python_image(DEFAULT_PYTHON))
+        .with_file(f"/usr/local/bin/{name}", tool, permissions=0o755)
+        .with_default_terminal_cmd(["bash"])
     )

@@ -4,6 +4,7 @@ import dagger
 from dagger import dag
 
 from ci import versions
+from ci.stages.common import tool_shell
 
 # File suffix -> syft output format.
 FORMATS = {"spdx.json": "spdx-json", "cdx.json": "cyclonedx-json"}
@@ -11,13 +12,14 @@ INPUT_DIR = "/in"
 OUTPUT_DIR = "/tmp"  # noqa: S108 - writable whatever user the image runs as
 
 
-def syft() -> dagger.Container:
-    """Syft's image, kept from calling home for updates."""
-    return (
-        dag.container()
-        .from_(versions.syft_image())
-        .with_env_variable("SYFT_CHECK_FOR_APP_UPDATE", "false")
-    )
+SYFT_BINARY = "/syft"  # in the official image, its entrypoint
+
+
+def syft(for_terminal: bool = False) -> dagger.Container:
+    """Syft's image (or syft in a shell, for a terminal), kept from calling home."""
+    image = versions.syft_image()
+    container = tool_shell(image, SYFT_BINARY) if for_terminal else dag.container().from_(image)
+    return container.with_env_variable("SYFT_CHECK_FOR_APP_UPDATE", "false")
 
 
 def lock_files(source: dagger.Directory, paths: tuple[str, ...]) -> dagger.Directory:

@@ -15,6 +15,7 @@ from dagger import dag
 
 from ci import versions
 from ci.errors import PipelineError
+from ci.stages.common import tool_shell
 from ci.stages.sbom import INPUT_DIR
 
 AUTH_DIR = "/run/registry-auth"
@@ -50,9 +51,16 @@ class Transport:
         return [*(["--insecure-ignore-tlog"] if self.offline else []), *self._registry()]
 
 
-def cosign(auth: dagger.Secret | None) -> dagger.Container:
-    """Cosign's image, logged in to the registry through `auth` (a config.json Secret)."""
-    container = dag.container().from_(versions.cosign_image())
+COSIGN_BINARY = "/ko-app/cosign"  # in the official image, its entrypoint
+
+
+def cosign(auth: dagger.Secret | None, for_terminal: bool = False) -> dagger.Container:
+    """Cosign's image (or cosign in a shell, for a terminal), logged in through `auth`.
+
+    `auth` is a Docker config.json Secret naming the registry.
+    """
+    image = versions.cosign_image()
+    container = tool_shell(image, COSIGN_BINARY) if for_terminal else dag.container().from_(image)
     if auth is None:
         return container
     return container.with_env_variable("DOCKER_CONFIG", AUTH_DIR).with_mounted_secret(

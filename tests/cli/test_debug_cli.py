@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import BROKEN_TEST_PATH
+from tests.cli.test_signing_cli import key_pairs
 from tests.support.dagger_cli import PROMPT, DaggerCli, Shell, readable
 
 pytestmark = pytest.mark.cli
@@ -33,3 +34,47 @@ def test_interactive_opens_a_shell_in_the_failed_container(
     interaction = dagger_cli.interact("dagger call -i backend-test", broken_checkout, look_around)
     assert found == [True], interaction.transcript[-6000:]
     assert interaction.exit_code not in (0, None), interaction.transcript[-6000:]
+
+
+def test_sbom_env_has_syft_in_a_shell_and_every_input(
+    dagger_cli: DaggerCli, checkout: Path
+) -> None:
+    script = "syft version | grep -q '^Version:' && ls /in /in/app/backend"
+    done = dagger_cli.run(
+        f"dagger call sbom-env --platform=linux/amd64 with-exec --args=sh,-c,{script!r} stdout",
+        checkout,
+    )
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    for name in ("backend-linux-amd64.tar", "frontend-linux-amd64.tar", "requirements.txt"):
+        assert name in done.stdout
+
+
+def test_migrate_env_is_the_backend_on_the_given_database(
+    dagger_cli: DaggerCli, checkout: Path, database_url: str, canary: str
+) -> None:
+    done = dagger_cli.run(
+        "dagger call migrate-env --database-url=env://SHOP_DATABASE_URL "
+        "with-exec --args=python,manage.py,showmigrations,store stdout",
+        checkout,
+        {"SHOP_DATABASE_URL": database_url},
+    )
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    assert "[ ] 0001_initial" in done.stdout
+    assert canary not in done.stdout + done.stderr
+
+
+def test_sign_env_has_cosign_logged_in_with_the_key(
+    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
+) -> None:
+    key_pairs(tmp_path, f"key-{canary}")
+    script = "cosign version >/dev/null && ls /run/cosign && test -n $COSIGN_PASSWORD"
+    done = dagger_cli.run(
+        "dagger call sign-env --registry=registry.example.com/shop --username=ci "
+        f"--password=env://REGISTRY_PASSWORD --key=file://{tmp_path}/ours/cosign.key "
+        f"--key-password=env://COSIGN_PASSWORD with-exec --args=sh,-c,{script!r} stdout",
+        checkout,
+        {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"},
+    )
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    assert "cosign.key" in done.stdout
+    assert canary not in done.stdout + done.stderr

@@ -8,7 +8,7 @@ from dagger import dag
 from ci.choices import Suite
 from ci.errors import PipelineError
 from ci.pipeline import Pipeline
-from ci.stages import backend, frontend, pipeline_code
+from ci.stages import backend, database, frontend, pipeline_code, sbom
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
 from tests.support.registration import read, registered
@@ -57,6 +57,27 @@ def test_env_functions_match_their_stages() -> None:
     assert plan.calls(p.frontend_env()) == plan.calls(frontend.frontend_env(frontend_dir, "22"))
     service = plan.named(p.backend_env(), "withServiceBinding")[0].args["service"]
     assert plan.named(service, "from")[0].args["address"] == "postgres:16"
+
+
+def test_sbom_env_is_syft_in_a_shell_with_the_images_and_lock_files() -> None:
+    env = make_pipeline().sbom_env(["linux/amd64"])
+    (tool,) = plan.named(env, "withFile")
+    assert tool.args["path"] == "/usr/local/bin/syft"
+    assert plan.named(tool.args["source"], "file")[0].args["path"] == sbom.SYFT_BINARY
+    mounted = {c.args["path"] for c in plan.named(env, "withMountedFile")}
+    assert mounted == {f"{sbom.INPUT_DIR}/{n}-linux-amd64.tar" for n in ("backend", "frontend")}
+    assert plan.named(env, "withMountedDirectory")[0].args["path"] == sbom.INPUT_DIR
+
+
+def test_migrate_env_holds_the_database_url_only_as_a_secret(canary: str) -> None:
+    url = dag.set_secret("database-url", f"postgres://shop:{canary}@db/shop")
+    env = make_pipeline().migrate_env(url)
+    assert not [v for v in plan.values(env) if canary in str(v)]
+    assert {c.args["name"] for c in plan.named(env, "withSecretVariable")} == {
+        "DATABASE_URL",
+        "SECRET_KEY",
+    }
+    assert plan.execs(env)[-1] == database.CHECK_COMMAND
 
 
 def test_pipeline_lint_sees_only_its_own_code() -> None:

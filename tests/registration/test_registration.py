@@ -18,6 +18,9 @@ PUBLIC_FUNCTIONS = {
     "smoke",
     "deploy_env",
     "smoke_env",
+    "sbom_env",
+    "sign_env",
+    "migrate_env",
     "lint",
     "backend_test",
     "backend_reports",
@@ -60,7 +63,16 @@ NEVER_CACHED = {
 NEVER = str(dagger.FunctionCachePolicy.Never)
 # Functions that read today's date, and those whose summary says what came from the cache
 # in this call: Dagger would otherwise reuse a result for a week.
-PER_SESSION = {"lint", "test", "test_matrix", "scan", "scan_reports", "scan_env"}
+PER_SESSION = {
+    "lint",
+    "test",
+    "test_matrix",
+    "scan",
+    "scan_reports",
+    "scan_env",
+    "sign_env",
+    "migrate_env",
+}
 CHECKS = {
     "lint",
     "backend_test",
