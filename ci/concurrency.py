@@ -7,6 +7,7 @@ from contextvars import ContextVar
 import anyio
 import dagger
 from dagger import telemetry
+from opentelemetry.trace import StatusCode
 
 from ci.report import StageResult, failure_text
 
@@ -44,14 +45,21 @@ async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
         outer, marks = _RAN_AT.get(), list[float]()
         _RAN_AT.set(marks)  # this task's own context: stages run side by side
         started, wall_start = time.monotonic(), time.time()
-        try:
-            with tracer.start_as_current_span(name):
+        # The span says only that the stage failed: its error (our sentence, not a Python
+        # class) is the function's, and the output is in the summary.
+        with tracer.start_as_current_span(
+            name, record_exception=False, set_status_on_exception=False
+        ) as span:
+            try:
                 output = await stage()
-        except Exception as exc:  # noqa: BLE001 - every failure is reported with the others
-            results[name] = StageResult(name, False, time.monotonic() - started, failure_text(exc))
-        else:
-            cached = bool(marks) and max(marks) < wall_start
-            results[name] = StageResult(name, True, time.monotonic() - started, output, cached)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported with the others
+                span.set_status(StatusCode.ERROR, f"{name} failed")
+                seconds = time.monotonic() - started
+                results[name] = StageResult(name, False, seconds, failure_text(exc))
+            else:
+                cached = bool(marks) and max(marks) < wall_start
+                seconds = time.monotonic() - started
+                results[name] = StageResult(name, True, seconds, output, cached)
         if outer is not None:
             outer.extend(marks)
 

@@ -75,9 +75,10 @@ class AppLayout:
     def check_present(self, missing: list[str]) -> None:
         """Raise one sentence naming the expected paths when the app is not in the source."""
         if missing:
+            *first, last = self.markers
             raise PipelineError(
                 f"The source directory has no app where the pipeline looks (missing "
-                f"{', '.join(missing)}): expected {' and '.join(self.markers)}. Run from the "
+                f"{', '.join(missing)}): expected {', '.join(first)} and {last}. Run from the "
                 "repository root, pass --source=<your checkout>, or say where the parts are "
                 "with --backend-dir, --frontend-dir and --django-project."
             )

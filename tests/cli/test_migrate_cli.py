@@ -47,8 +47,10 @@ def test_a_database_url_that_is_no_database_url_is_one_sentence(
     dagger_cli: DaggerCli, checkout: Path, canary: str, not_a_url: str
 ) -> None:
     done = migrate(dagger_cli, checkout, "staging", not_a_url.format(canary=canary))
-    error = readable(done.stderr)
+    output = readable(done.stderr)
     assert done.returncode != 0
-    assert "Error: DATABASE_URL could not be parsed" in error
+    # The progress log above shows the failed command's own output; the error is the end.
+    error = output[output.index("\nError: ") :]
+    assert error.startswith("\nError: DATABASE_URL could not be parsed"), output[-3000:]
     assert "Traceback" not in error
     assert canary not in done.stdout + done.stderr
