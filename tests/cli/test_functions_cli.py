@@ -17,7 +17,7 @@ pytestmark = pytest.mark.cli
 ENGINE_WITH_NOTE = "Skipped 1 function(s) with unsupported types: with"
 
 
-@pytest_asyncio.fixture(scope="module")
+@pytest_asyncio.fixture
 async def registration() -> Registration:
     return read(await registered())
 
