@@ -44,11 +44,16 @@ class Relay:
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        with source, sink:
+        try:
             while data := source.recv(65536):
                 sink.sendall(data)
                 with self._lock:
                     self.carried += len(data)
+        except OSError:
+            pass  # the other direction ended the connection and closed both ends
+        finally:
+            source.close()
+            sink.close()
 
     def close(self) -> None:
         """Stop accepting connections."""
