@@ -77,6 +77,13 @@ OfflineArg = Annotated[
     bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
 ]
 InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
+CosignKeyArg = Annotated[dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")]
+CosignKeyPasswordArg = Annotated[
+    dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
+]
+IdentityTokenArg = Annotated[
+    dagger.Secret | None, Doc("OIDC token for keyless signing, e.g. env://SIGSTORE_ID_TOKEN")
+]
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
 SshKeyArg = Annotated[
@@ -487,15 +494,9 @@ class Pipeline:
         ],
         username: UsernameArg,
         password: PasswordArg,
-        key: Annotated[
-            dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")
-        ] = None,
-        key_password: Annotated[
-            dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
-        ] = None,
-        identity_token: Annotated[
-            dagger.Secret | None, Doc("OIDC token for keyless signing")
-        ] = None,
+        key: CosignKeyArg = None,
+        key_password: CosignKeyPasswordArg = None,
+        identity_token: IdentityTokenArg = None,
     ) -> dagger.Container:
         """Cosign logged in to the registry, with the key or token, in a shell: chain `terminal`.
 
@@ -545,16 +546,9 @@ class Pipeline:
         ],
         username: UsernameArg,
         password: PasswordArg,
-        key: Annotated[
-            dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")
-        ] = None,
-        key_password: Annotated[
-            dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
-        ] = None,
-        identity_token: Annotated[
-            dagger.Secret | None,
-            Doc("OIDC token for keyless signing, e.g. env://SIGSTORE_ID_TOKEN"),
-        ] = None,
+        key: CosignKeyArg = None,
+        key_password: CosignKeyPasswordArg = None,
+        identity_token: IdentityTokenArg = None,
         platform: PlatformsArg = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
