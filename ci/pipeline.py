@@ -77,6 +77,9 @@ OfflineArg = Annotated[
     bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
 ]
 InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
+EventArg = Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")]
+GitRefArg = Annotated[str, Doc("The ref, e.g. $GITHUB_REF")]
+RevisionArg = Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")]
 CosignKeyArg = Annotated[dagger.Secret | None, Doc("Cosign private key, e.g. file://cosign.key")]
 CosignKeyPasswordArg = Annotated[
     dagger.Secret | None, Doc("The key's password, e.g. env://COSIGN_PASSWORD")
@@ -789,9 +792,9 @@ class Pipeline:
     @function(cache="never")
     async def ci(
         self,
-        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
-        git_ref: Annotated[str, Doc("The ref, e.g. $GITHUB_REF")],
-        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
+        event: EventArg,
+        git_ref: GitRefArg,
+        revision: RevisionArg,
         environment: Annotated[str, Doc("Manual runs: the environment to release to")] = "",
         registry: Annotated[str, Doc("Releases: where to publish, e.g. ghcr.io/acme/shop")] = "",
         username: Annotated[str, Doc("Releases: the registry user")] = "",
@@ -854,15 +857,14 @@ class Pipeline:
             finally:
                 done = "\n\n".join(reversed(tables))
                 markdown = f"## {decision.why}\n\n{done}\n"
-                key_file = summaries.summary_key(event, revision)
-                await summaries.keep(key_file, markdown, self.python_version)
+                await summaries.keep(event, revision, markdown, self.python_version)
 
     @function(cache="never")
     async def ci_reports(
         self,
-        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
-        git_ref: Annotated[str, Doc("The ref, e.g. $GITHUB_REF")],
-        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
+        event: EventArg,
+        git_ref: GitRefArg,
+        revision: RevisionArg,
         environment: Annotated[str, Doc("Manual runs: the environment")] = "",
     ) -> dagger.Directory:
         """Every report of the event's checks, also after a red run, for the workflow to keep.
@@ -878,8 +880,8 @@ class Pipeline:
             "end-to-end": self.end_to_end_reports(suite),
             "scan": self.scan_reports(),
         }
-        kept = await summaries.kept(summaries.summary_key(event, revision), self.python_version)
-        reports = dag.directory().with_new_file("summary.md", kept)
+        summary = await self.ci_summary(event, revision)
+        reports = dag.directory().with_new_file("summary.md", summary)
         for name, made in parts.items():
             reports = reports.with_directory(name, await made)
         return reports
@@ -887,14 +889,14 @@ class Pipeline:
     @function(cache="never")
     async def ci_summary(
         self,
-        event: Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")],
-        revision: Annotated[str, Doc("The commit, e.g. $GITHUB_SHA")],
+        event: EventArg,
+        revision: RevisionArg,
     ) -> str:
         """The Markdown summary the last `ci` run of this event and commit kept, red or green.
 
         The workflow writes it to the job summary: `-o $GITHUB_STEP_SUMMARY`.
         """
-        return await summaries.kept(summaries.summary_key(event, revision), self.python_version)
+        return await summaries.kept(event, revision, self.python_version)
 
     @function
     def smoke_env(self) -> dagger.Container:
