@@ -17,7 +17,8 @@ DEFAULT_POSTGRES = "17"
 
 # The Playwright image must match @playwright/test in app/frontend/package.json.
 PLAYWRIGHT = "1.65.1"
-# The web server of the frontend image (and of the e2e stack).
+# The web server of the frontend image (and of the e2e stack): nginx's smallest official
+# variant (Alpine, no modules, busybox for the shell and wget; no curl).
 NGINX = "1.29"
 
 
@@ -51,7 +52,7 @@ def playwright_image(version: str = PLAYWRIGHT) -> str:
 
 def nginx_image(version: str = NGINX) -> str:
     """The nginx image that serves the frontend's production build."""
-    return f"nginx:{version}"
+    return f"nginx:{version}-alpine-slim"
 
 
 # Supply-chain tools, as their official images (tools/engine/versions builds the same).

@@ -34,6 +34,14 @@ def with_health_check(
     )
 
 
+def http_get(url: str, output: str = "/dev/null") -> list[str]:
+    """A command fetching `url` to `output` that fails on an HTTP error.
+
+    It is busybox's wget, which the nginx image has (it has no curl), proxies off.
+    """
+    return ["wget", "-q", "-Y", "off", "-O", output, url]
+
+
 def tool_shell(image: str, binary: str) -> dagger.Container:
     """The tool at `binary` in `image`, on PATH in a Debian shell, for a terminal.
 

@@ -7,7 +7,7 @@ host-native test tier imports them.
 import dagger
 from dagger import dag
 
-from ci.stages.common import each_command, with_health_check
+from ci.stages.common import each_command, http_get, with_health_check
 from ci.versions import node_image
 
 WORKDIR = "/app"
@@ -97,5 +97,4 @@ def frontend_server(
         .with_service_binding(backend_alias, backend)
         .with_exposed_port(SERVER_PORT)
     )
-    curl = ["curl", "--fail", "--silent", "--output", "/dev/null", health]
-    return with_health_check(container, curl).as_service(use_entrypoint=True)
+    return with_health_check(container, http_get(health)).as_service(use_entrypoint=True)

@@ -17,7 +17,7 @@ import dagger
 from dagger import dag
 
 from ci.stages import backend, frontend
-from ci.stages.common import with_env
+from ci.stages.common import http_get, with_env
 from ci.stages.python import python_base, with_locked_requirements
 from ci.versions import nginx_image, python_image
 
@@ -136,7 +136,7 @@ def frontend_image(
         .without_directory(HTML_DIR)
         .with_directory(HTML_DIR, build)
         .with_user(FRONTEND_USER)
-        .with_(_health_check(["curl", "--fail", "--silent", "--output", "/dev/null", health]))
+        .with_(_health_check(http_get(health)))
     )
 
 

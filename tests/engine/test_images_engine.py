@@ -14,8 +14,9 @@ from dagger import dag
 
 from ci.images import Images
 from ci.stages import backend, frontend, images
-from ci.stages.common import with_env
+from ci.stages.common import http_get, with_env
 from ci.stages.postgres import ALIAS, database_url, postgres_service
+from ci.versions import nginx_image
 from tests.engine.conftest import pipeline
 from tests.support.prerequisites import ENGINE_FIX, require
 
@@ -48,9 +49,9 @@ async def health(service: dagger.Service, port: int) -> object:
     url = f"http://server:{port}{backend.HEALTH_PATH}"
     answer = await (
         dag.container()
-        .from_("nginx:1.29")  # for its curl
+        .from_(nginx_image())  # for its wget
         .with_service_binding("server", service)
-        .with_exec(["curl", "--fail", "--silent", url])
+        .with_exec(http_get(url, output="-"))
         .stdout()
     )
     return json.loads(answer)

@@ -28,7 +28,7 @@ def test_services_chain_db_backend_frontend_each_with_a_health_check() -> None:
     backend_service = plan.bound(frontend_service, "backend")
     db_service = plan.bound(backend_service, "db")
     images = [plan.named(s, "from")[0].args["address"] for s in (frontend_service, db_service)]
-    assert images == ["nginx:1.29", "postgres:17"]
+    assert images == ["nginx:1.29-alpine-slim", "postgres:17"]
     for service in (frontend_service, backend_service, db_service):
         assert plan.named(service, "withDockerHealthcheck"), plan.render(service)
 

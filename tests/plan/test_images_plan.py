@@ -39,7 +39,7 @@ def test_one_backend_and_one_frontend_image_per_platform_in_order() -> None:
     assert [platform_of(c) for c in backends] == PLATFORMS
     assert [platform_of(c) for c in frontends] == PLATFORMS
     assert plan.named(backends[1], "from")[0].args["address"] == "python:3.13-slim"
-    assert plan.named(frontends[1], "from")[0].args["address"] == "nginx:1.29"
+    assert plan.named(frontends[1], "from")[0].args["address"] == "nginx:1.29-alpine-slim"
 
 
 def test_nothing_runs_under_emulation() -> None:
