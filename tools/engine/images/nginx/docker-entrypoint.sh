@@ -1,6 +1,6 @@
 #!/bin/sh
-# Entrypoint of the nginx:1.29 stand-in image (tools/engine). It follows the contract
-# of the official image's entrypoint, when the command is nginx or nginx-debug:
+# Entrypoint of the nginx:1.29-alpine-slim stand-in image (tools/engine). It follows the
+# contract of the official image's entrypoint, when the command is nginx or nginx-debug:
 #   1. the hooks in /docker-entrypoint.d, in name order: executable *.envsh are sourced
 #      (their exports reach what follows), executable *.sh are run;
 #   2. every $NGINX_ENVSUBST_TEMPLATE_DIR/**/*$NGINX_ENVSUBST_TEMPLATE_SUFFIX
