@@ -74,7 +74,7 @@ DbRepositoryArg = Annotated[
 UsernameArg = Annotated[str, Doc("Registry user, e.g. $GITHUB_ACTOR")]
 PasswordArg = Annotated[dagger.Secret, Doc("Registry password or token, e.g. env://TOKEN")]
 OfflineArg = Annotated[
-    bool, Doc("No transparency log (Rekor): for registries without Sigstore access")
+    bool, Doc("No transparency logs (Rekor, CT): for registries without Sigstore access")
 ]
 InsecureRegistryArg = Annotated[bool, Doc("Allow a plain-HTTP registry (local registries)")]
 EventArg = Annotated[str, Doc("The GitHub event, e.g. $GITHUB_EVENT_NAME")]
@@ -555,6 +555,9 @@ class Pipeline:
         platform: PlatformsArg = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
+        fulcio_url: Annotated[
+            str, Doc("Keyless: your own Fulcio instead of the public one, e.g. https://fulcio.acme")
+        ] = "",
     ) -> str:
         """Sign published images with cosign and attach each platform's SBOM as an attestation.
 
@@ -562,7 +565,7 @@ class Pipeline:
         and its platform manifests; the SPDX SBOM of each platform is attested on the index.
         """
         hosts = {registry_host_of(ref) for ref in digest}
-        transport = signing.Transport(offline, insecure_registry)
+        transport = signing.Transport(offline, insecure_registry, fulcio_url)
         signer = supply_chain.Signer(key, key_password, identity_token).checked(transport)
         if len(hosts) != 1:
             raise PipelineError(
@@ -591,10 +594,16 @@ class Pipeline:
         ] = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
+        trusted_root: Annotated[
+            dagger.File | None,
+            Doc("Keyless: your own Fulcio's trusted root (cosign trusted-root create)"),
+        ] = None,
     ) -> str:
         """Check an image's cosign signature and SBOM attestation; fail in one sentence if not."""
         host = registry_host_of(digest)
-        verifier = signing.Verifier(key, certificate_identity, certificate_oidc_issuer).checked()
+        verifier = signing.Verifier(
+            key, certificate_identity, certificate_oidc_issuer, trusted_root
+        ).checked()
         registry = supply_chain.Registry(host, username, password) if password else None
         transport = signing.Transport(offline, insecure_registry)
         return await supply_chain.verified(digest, verifier, registry, transport)

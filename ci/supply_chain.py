@@ -159,9 +159,14 @@ class Signer:
                 "Give --key (and --key-password) to sign with a key pair, or --identity-token "
                 "to sign keyless (e.g. GitHub Actions' OIDC token), not both and not neither."
             )
-        if transport.offline and self.identity_token is not None:
+        if self.identity_token is None and transport.fulcio_url:
             raise PipelineError(
-                "--offline works with --key only: keyless signing needs Fulcio and Rekor."
+                "--fulcio-url is for keyless signing: drop it when signing with --key."
+            )
+        if self.identity_token is not None and transport.offline and not transport.fulcio_url:
+            raise PipelineError(
+                "--offline signs keyless only with your own Fulcio: give --fulcio-url, "
+                "or sign with --key."
             )
         return self
 

@@ -1,9 +1,11 @@
 """Cosign: sign published images, attach SBOMs as attestations, verify both.
 
 Key-based (a key file and its password, both Secrets) or keyless (an OIDC token Secret,
-as GitHub Actions provides; Fulcio certifies it and Rekor logs the signature). Offline
-mode drops the transparency log for registries without Sigstore access (key-based only):
-signing then uploads nothing to Rekor, and verifying must be told to expect no entry.
+as GitHub Actions provides; Fulcio certifies it and Rekor logs the signature). Keyless
+signing uses the public Sigstore, or your own Fulcio (`fulcio_url`), whose trusted root
+verifying then needs. Offline mode drops the transparency logs, for registries without
+Sigstore access: signing uploads nothing to Rekor, and verifying expects neither a Rekor
+entry nor a certificate-transparency proof (keyless offline needs your own Fulcio).
 """
 
 import base64
@@ -20,6 +22,7 @@ from ci.stages.sbom import INPUT_DIR
 
 AUTH_DIR = "/run/registry-auth"
 KEY_DIR = "/run/cosign"
+TRUSTED_ROOT = f"{KEY_DIR}/trusted_root.json"
 ATTESTATION_TYPE = "spdxjson"
 
 
@@ -35,6 +38,7 @@ class Transport:
 
     offline: bool = False
     insecure_registry: bool = False
+    fulcio_url: str = ""
 
     def _registry(self) -> list[str]:
         return (
@@ -43,12 +47,15 @@ class Transport:
 
     def signing(self) -> list[str]:
         """Flags for `sign` and `attest`."""
-        offline = ["--tlog-upload=false", "--use-signing-config=false"] if self.offline else []
-        return [*offline, *self._registry()]
+        offline = ["--tlog-upload=false"] if self.offline else []
+        fulcio = [f"--fulcio-url={self.fulcio_url}"] if self.fulcio_url else []
+        own_services = ["--use-signing-config=false"] if offline or fulcio else []
+        return [*offline, *fulcio, *own_services, *self._registry()]
 
     def verifying(self) -> list[str]:
         """Flags for `verify` and `verify-attestation`."""
-        return [*(["--insecure-ignore-tlog"] if self.offline else []), *self._registry()]
+        offline = ["--insecure-ignore-tlog", "--insecure-ignore-sct"] if self.offline else []
+        return [*offline, *self._registry()]
 
 
 COSIGN_BINARY = "/ko-app/cosign"  # in the official image, its entrypoint
@@ -124,11 +131,16 @@ def attested(
 
 @dataclass(frozen=True)
 class Verifier:
-    """Whom a signature must come from: a public key, or a keyless identity and issuer."""
+    """Whom a signature must come from: a public key, or a keyless identity and issuer.
+
+    Keyless identities are certified by the public Sigstore's Fulcio unless `trusted_root`
+    (a Sigstore trusted root JSON) names your own.
+    """
 
     public_key: dagger.File | None = None
     identity: str = ""
     issuer: str = ""
+    trusted_root: dagger.File | None = None
 
     def checked(self) -> "Verifier":
         """The verifier if it names one signer; otherwise one sentence saying what to give."""
@@ -138,22 +150,35 @@ class Verifier:
                 "Give --key (a public key) or both --certificate-identity and "
                 "--certificate-oidc-issuer (keyless), not both."
             )
+        if self.trusted_root is not None and not keyless:
+            raise PipelineError(
+                "--trusted-root is for keyless signatures: drop it when verifying with --key."
+            )
         return self
 
     def flags(self) -> list[str]:
         """The flags naming the expected signer."""
         if self.public_key is not None:
             return [f"--key={KEY_DIR}/cosign.pub"]
+        root = [f"--trusted-root={TRUSTED_ROOT}"] if self.trusted_root is not None else []
         return [
             f"--certificate-identity={self.identity}",
             f"--certificate-oidc-issuer={self.issuer}",
+            *root,
         ]
 
     def mounted(self, container: dagger.Container) -> dagger.Container:
-        """`container` with the public key (if any) where `flags` say."""
-        if self.public_key is None:
-            return container
-        return container.with_mounted_file(f"{KEY_DIR}/cosign.pub", self.public_key)
+        """`container` with the public key or trusted root (if any) where `flags` say.
+
+        Both are public, so readable by cosign's non-root user whatever their mode on the host.
+        """
+        if self.public_key is not None:
+            container = container.with_file(
+                f"{KEY_DIR}/cosign.pub", self.public_key, permissions=0o444
+            )
+        if self.trusted_root is not None:
+            container = container.with_file(TRUSTED_ROOT, self.trusted_root, permissions=0o444)
+        return container
 
 
 def verification(

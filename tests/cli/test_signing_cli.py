@@ -1,7 +1,9 @@
-"""sign and verify through the CLI, as the README shows them, on a digest published here.
+"""sign and verify through the CLI, as the README shows them, on digests published here.
 
-Key-based and offline (tools/engine's registry has no Sigstore services): a key pair made
-for the test, a foreign key and an unsigned digest that must fail in one sentence.
+Offline (tools/engine's registry has no Sigstore services). Key-based: a key pair made for
+the test, a foreign key and an unsigned digest that must fail in one sentence. Keyless: a
+real Fulcio and an OIDC issuer run here (tests/support/sigstore.py) stand for a private
+Sigstore; a foreign identity must fail.
 """
 
 import os
@@ -12,9 +14,10 @@ import dagger
 import pytest
 from dagger import dag
 
-from tests.support.cosign import key_pair
+from tests.support.cosign import key_pair, trusted_root
 from tests.support.dagger_cli import DaggerCli, readable
 from tests.support.prerequisites import ENGINE_FIX, require
+from tests.support.sigstore import fulcio, oidc_issuer
 
 pytestmark = pytest.mark.cli
 LOCAL = "--platform=linux/amd64 --offline --insecure-registry"
@@ -32,22 +35,30 @@ def key_pairs(out: Path, password: str) -> None:
     anyio.run(generate)
 
 
-def test_sign_then_verify_through_the_cli(
-    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
-) -> None:
+def published(
+    dagger_cli: DaggerCli, checkout: Path, repository: str, secrets: dict[str, str]
+) -> tuple[str, str, str]:
+    """Both images published (amd64) to tools/engine's registry: digests and the output."""
     registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
     require(registry, "no registry the engine's containers reach", ENGINE_FIX)
-    secrets = {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"}
-    key_pairs(tmp_path, secrets["COSIGN_PASSWORD"])
-    published = dagger_cli.run(
-        f"dagger call publish --registry={registry}/cli-signing --username=ci "
+    done = dagger_cli.run(
+        f"dagger call publish --registry={registry}/{repository} --username=ci "
         "--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main "
         f"--revision={'b' * 40} --platform=linux/amd64",
         checkout,
         secrets,
     )
-    assert published.returncode == 0, readable(published.stderr)[-4000:]
-    backend, frontend = (line.split()[1] for line in published.stdout.splitlines()[:2])
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    backend, frontend = (line.split()[1] for line in done.stdout.splitlines()[:2])
+    return backend, frontend, done.stdout + done.stderr
+
+
+def test_sign_then_verify_through_the_cli(
+    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
+) -> None:
+    secrets = {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"}
+    key_pairs(tmp_path, secrets["COSIGN_PASSWORD"])
+    backend, frontend, publish_output = published(dagger_cli, checkout, "cli-signing", secrets)
 
     signed = dagger_cli.run(
         f"dagger call sign --digest={backend} --username=ci --password=env://REGISTRY_PASSWORD "
@@ -75,6 +86,64 @@ def test_sign_then_verify_through_the_cli(
     code, unsigned = verify(frontend, "ours")
     assert code != 0
     assert "no signatures found" in unsigned
-    for output in (published.stdout + published.stderr, signed.stdout + signed.stderr, foreign):
+    for output in (publish_output, signed.stdout + signed.stderr, foreign):
         assert canary not in output
         assert "Traceback" not in output
+
+
+def test_sign_keyless_with_a_private_fulcio_then_verify_the_identity(
+    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
+) -> None:
+    host = os.environ.get("PIPELINE_ENGINE_HOST_ADDRESS")
+    binary = os.environ.get("PIPELINE_ENGINE_FULCIO", "")
+    require(host, "no host address on the engine's network", ENGINE_FIX)
+    require(Path(binary).is_file(), "no Fulcio binary (tools/engine/build-tools)", ENGINE_FIX)
+    assert host
+    backend, _, _ = published(
+        dagger_cli, checkout, "cli-keyless", {"REGISTRY_PASSWORD": f"registry-{canary}"}
+    )
+    with (
+        oidc_issuer(tmp_path / "issuer", host) as issuer,
+        fulcio(binary, tmp_path, host, issuer) as ca,
+    ):
+        token = issuer.token("release@acme.example")
+        secrets = {"REGISTRY_PASSWORD": f"registry-{canary}", "SIGSTORE_ID_TOKEN": token}
+        signed = dagger_cli.run(
+            f"dagger call sign --digest={backend} --username=ci "
+            "--password=env://REGISTRY_PASSWORD --identity-token=env://SIGSTORE_ID_TOKEN "
+            f"--fulcio-url={ca.url} {LOCAL}",
+            checkout,
+            secrets,
+        )
+        assert signed.returncode == 0, readable(signed.stderr)[-4000:]
+        assert f"signed {backend}, SBOM attested for linux/amd64" in signed.stdout
+        export_trusted_root(ca.url, ca.root_certificate(), tmp_path / "trusted_root.json")
+
+    def verify(identity: str) -> tuple[int, str]:
+        done = dagger_cli.run(
+            f"dagger call verify --digest={backend} --certificate-identity={identity} "
+            f"--certificate-oidc-issuer={issuer.url} "
+            f"--trusted-root={tmp_path}/trusted_root.json --offline --insecure-registry",
+            checkout,
+        )
+        return done.returncode, readable(done.stdout + done.stderr)
+
+    code, output = verify("release@acme.example")
+    assert code == 0, output[-4000:]
+    assert f"{backend}: signature and SBOM attestation verified" in output
+    code, foreign = verify("intruder@acme.example")
+    assert code != 0
+    assert f"{backend} failed signature verification (" in foreign
+    for output in (signed.stdout + signed.stderr, foreign):
+        assert token not in output
+        assert canary not in output
+
+
+def export_trusted_root(fulcio_url: str, certificate: str, out: Path) -> None:
+    """Write the trusted root of the Fulcio at `fulcio_url` to `out`."""
+
+    async def export() -> None:
+        async with dagger.connection():
+            await trusted_root(fulcio_url, certificate).export(str(out))
+
+    anyio.run(export)

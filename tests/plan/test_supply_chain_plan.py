@@ -147,6 +147,21 @@ def test_verification_checks_signature_and_attestation_against_the_signer() -> N
         assert f"--certificate-identity={keyless.identity}" in argv
         assert f"--certificate-oidc-issuer={keyless.issuer}" in argv
         assert argv[-1] == REFERENCE
+        assert not [a for a in argv if a.startswith("--trusted-root")]
+
+
+def test_own_fulcio_signatures_are_verified_against_its_trusted_root() -> None:
+    root = dag.directory().with_new_file("trusted_root.json", "{}").file("trusted_root.json")
+    own = signing.Verifier(identity="ci@acme.example", issuer="https://id.acme", trusted_root=root)
+    checks = signing.verification(
+        signing.cosign(None), REFERENCE, own.checked(), signing.Transport()
+    )
+    for check in checks.values():
+        (copied,) = plan.named(check, "withFile")
+        assert (copied.args["path"], copied.args["permissions"]) == (signing.TRUSTED_ROOT, 0o444)
+        assert f"--trusted-root={signing.TRUSTED_ROOT}" in plan.execs(check)[-1]
+    with pytest.raises(PipelineError, match="--trusted-root is for keyless signatures"):
+        signing.Verifier(public_key=root, trusted_root=root).checked()
 
 
 def test_the_scan_env_holds_every_input_the_scans_read() -> None:

@@ -64,8 +64,21 @@ def test_offline_and_http_registry_flags() -> None:
     ]
     assert both.verifying() == [
         "--insecure-ignore-tlog",
+        "--insecure-ignore-sct",
         "--allow-insecure-registry",
         "--allow-http-registry",
+    ]
+
+
+def test_own_fulcio_flags() -> None:
+    assert Transport(fulcio_url="https://fulcio.acme").signing() == [
+        "--fulcio-url=https://fulcio.acme",
+        "--use-signing-config=false",
+    ]
+    assert Transport(offline=True, fulcio_url="http://10.0.0.1:5555").signing() == [
+        "--tlog-upload=false",
+        "--fulcio-url=http://10.0.0.1:5555",
+        "--use-signing-config=false",
     ]
 
 
@@ -82,9 +95,13 @@ def test_signing_needs_exactly_one_of_key_and_identity_token() -> None:
         Signer(None, None, None).checked(Transport())
     with pytest.raises(PipelineError, match="not both and not neither"):
         Signer(key, None, token).checked(Transport())
-    with pytest.raises(PipelineError, match="--offline works with --key only"):
+    with pytest.raises(PipelineError, match="--offline signs keyless only with your own Fulcio"):
         Signer(None, None, token).checked(Transport(offline=True))
+    with pytest.raises(PipelineError, match="--fulcio-url is for keyless signing"):
+        Signer(key, None, None).checked(Transport(fulcio_url="https://fulcio.acme"))
     assert Signer(key, None, None).checked(Transport(offline=True)).key is key
+    own = Transport(offline=True, fulcio_url="https://fulcio.acme")
+    assert Signer(None, None, token).checked(own).identity_token is token
 
 
 def test_cosign_errors_are_reduced_to_their_error_line() -> None:
