@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.cli.test_signing_cli import key_pairs
+from tests.cli.test_signing_cli import key_pairs, published
 from tests.support import postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
 from tests.support.prerequisites import ENGINE_FIX, require
@@ -130,24 +130,6 @@ class Deployment:
         )
 
 
-def published(
-    cli: DaggerCli, checkout: Path, revision: str, secrets: dict[str, str]
-) -> tuple[str, str]:
-    """Publish both images from `checkout` for linux/amd64; their digest references."""
-    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
-    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
-    done = cli.run(
-        f"dagger call publish --registry={registry}/cli-deploy --username=ci "
-        f"--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main --revision={revision} "
-        "--platform=linux/amd64",
-        checkout,
-        secrets,
-    )
-    assert done.returncode == 0, readable(done.stderr)[-4000:]
-    backend, frontend = (line.split()[1] for line in done.stdout.splitlines()[:2])
-    return backend, frontend
-
-
 @pytest.fixture(scope="module")
 def deployment(
     dagger_cli: DaggerCli,
@@ -180,9 +162,9 @@ def deployment(
         "COSIGN_PASSWORD": f"key-{canary}",
     }
     images = {
-        "v1": published(dagger_cli, checkout, "1" * 40, secrets),
-        "v2": published(dagger_cli, checkout, "2" * 40, secrets),
-        "v3": published(dagger_cli, unhealthy, "3" * 40, secrets),
+        "v1": published(dagger_cli, checkout, "cli-deploy", secrets, "1" * 40)[:2],
+        "v2": published(dagger_cli, checkout, "cli-deploy", secrets, "2" * 40)[:2],
+        "v3": published(dagger_cli, unhealthy, "cli-deploy", secrets, "3" * 40)[:2],
     }
     yield Deployment(dagger_cli, checkout, secrets, work / "key", images)
     for project in ("cli-staging", "cli-production"):

@@ -36,15 +36,20 @@ def key_pairs(out: Path, password: str) -> None:
 
 
 def published(
-    dagger_cli: DaggerCli, checkout: Path, repository: str, secrets: dict[str, str]
+    dagger_cli: DaggerCli,
+    checkout: Path,
+    repository: str,
+    secrets: dict[str, str],
+    revision: str = "b" * 40,
 ) -> tuple[str, str, str]:
-    """Both images published (amd64) to tools/engine's registry: digests and the output."""
+    """Both images of `checkout` published (amd64) to tools/engine's registry under
+    `repository`: their digest references, and what the CLI printed."""
     registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
     require(registry, "no registry the engine's containers reach", ENGINE_FIX)
     done = dagger_cli.run(
         f"dagger call publish --registry={registry}/{repository} --username=ci "
         "--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main "
-        f"--revision={'b' * 40} --platform=linux/amd64",
+        f"--revision={revision} --platform=linux/amd64",
         checkout,
         secrets,
     )
