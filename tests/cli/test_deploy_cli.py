@@ -304,6 +304,7 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployme
     )
     releases = Path("/home/deploy/deployments/cli-staging")
     before = set(releases.glob("deploy.*.log"))
+    recorded = len(history_lines(releases))
     cut = subprocess.Popen(
         ["bash", "-c", command],
         cwd=deployment.checkout,
@@ -313,8 +314,11 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployme
         start_new_session=True,
     )
     try:
-        for _ in range(600):  # the rollout has begun on the host: its log exists
-            if set(releases.glob("deploy.*.log")) - before:
+        # The rollout has begun on the host, under its lock: it has recorded its start (its
+        # log file exists a moment earlier, before the lock is taken).
+        for _ in range(600):
+            new = history_lines(releases)[recorded:]
+            if any('"event": "started"' in line for line in new):
                 break
             time.sleep(0.5)
         else:
@@ -326,7 +330,7 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployme
     on_target("flock", str(releases / "lock"), "true")
     # Its log stays when nothing was left to stream it to: the connection was cut.
     assert set(releases.glob("deploy.*.log")) - before
-    history = (releases / "history.jsonl").read_text().splitlines()
+    history = history_lines(releases)
     assert '"event": "started"' in history[-2]
     assert '"event": "deployed"' in history[-1]
     current = (releases / "current").resolve().name
@@ -336,6 +340,12 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployme
     again = deployment.deploy("staging", "v2")
     assert again.returncode == 0, readable(again.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v2"])
+
+
+def history_lines(releases: Path) -> list[str]:
+    """The host's history of a deployment (history.jsonl), none before its first deploy."""
+    history = releases / "history.jsonl"
+    return history.read_text().splitlines() if history.exists() else []
 
 
 class Webhook(BaseHTTPRequestHandler):
