@@ -1,6 +1,5 @@
 """`dagger functions` and `--help` show what the module registers: names, docs, arguments."""
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ pytestmark = pytest.mark.cli
 # arguments (it carries them); `dagger functions` lists it as unsupported. Anything
 # else skipped would be a function of ours the CLI cannot call.
 ENGINE_WITH_NOTE = "Skipped 1 function(s) with unsupported types: with"
+HELP_END = "for more details.\n"
 
 
 @pytest_asyncio.fixture
@@ -42,22 +42,36 @@ async def test_functions_lists_every_function_with_its_doc(
     assert skipped in ([], [ENGINE_WITH_NOTE]), skipped
 
 
+def help_by_function(text: str) -> dict[str, str]:
+    """The shell's `.help` texts by function: each ends `... for more details.` and
+    names its function first in its USAGE."""
+    blocks = readable(text).split(HELP_END)[:-1]
+    return {block.split("USAGE", 1)[1].split()[0]: block for block in blocks}
+
+
 @pytest.mark.asyncio
-async def test_help_shows_each_argument_with_its_default(
+async def test_help_shows_each_argument_of_every_function(
     dagger_cli: DaggerCli, checkout: Path, registration: Registration
 ) -> None:
+    # `dagger call FN --help` and the shell's `.help FN` render the same type definitions
+    # with the same flag names; one shell session reads them all with one module load
+    # (each `dagger` command pays one, about 5 s of CPU). `dagger call FN --help` itself:
+    # the two tests below.
     functions = list(registration.functions.values())
-    # One CLI per function, a few at a time: each mostly waits on its module load.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = pool.map(
-            lambda fn: dagger_cli.run(f"dagger call {cli_name(fn.name)} --help", checkout),
-            functions,
-        )
-    for fn, done in zip(functions, runs, strict=True):
-        assert done.returncode == 0, done.stderr[-4000:]
-        shown = readable(done.stdout)
+    script = "; ".join(f".help {cli_name(fn.name)}" for fn in functions)
+    done = dagger_cli.run(f"dagger -c '{script}'", checkout)
+    assert done.returncode == 0, done.stderr[-4000:]
+    shown = help_by_function(done.stdout)
+    for fn in functions:
+        name = cli_name(fn.name)
+        assert name in shown, f"no help for {name}:\n{readable(done.stdout)[-4000:]}"
         for arg in fn.args.values():
-            assert f"--{cli_name(arg.name)}" in shown, f"{fn.name} --help lacks {arg.name}"
+            # Required arguments are positional in the shell, listed on their own; the
+            # rest are flags.
+            flag = arg.optional or arg.default is not None or arg.default_path is not None
+            expected = f"--{cli_name(arg.name)} " if flag else f"\n  {cli_name(arg.name)} "
+            section = "OPTIONAL ARGUMENTS" if flag else "REQUIRED ARGUMENTS"
+            assert expected in shown[name].partition(section)[2], f"{name} lacks {arg.name}"
 
 
 def test_help_shows_enum_values_and_defaults(dagger_cli: DaggerCli, checkout: Path) -> None:
