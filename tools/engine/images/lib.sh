@@ -61,6 +61,9 @@ slim() {
          "$r"/root/.cache "$r"/root/.npm "$r"/tmp/* "$r"/usr/sbin/policy-rc.d
   find "$r"/usr -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
   : >"$r/etc/resolv.conf"; : >"$r/etc/hostname"
+  # Without it on PATH, the engine adds the host's CA certificates to each container's
+  # bundle itself instead of running it twice per exec (about 1.5 s per exec; README.md).
+  rm -f "$r/usr/sbin/update-ca-certificates"
 }
 
 # load_recipe FILE: set the recipe's variables (defaults first), RECIPE_HASH (of the
