@@ -55,7 +55,7 @@ async def test_help_shows_each_argument_of_every_function(
 ) -> None:
     # `dagger call FN --help` and the shell's `.help FN` render the same type definitions
     # with the same flag names; one shell session reads them all with one module load
-    # (each `dagger` command pays one, about 5 s of CPU). `dagger call FN --help` itself:
+    # (each `dagger` command pays one, 4-5 s here). `dagger call FN --help` itself:
     # the two tests below.
     functions = list(registration.functions.values())
     script = "; ".join(f".help {cli_name(fn.name)}" for fn in functions)
