@@ -15,6 +15,8 @@ ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${REGISTRY_ADDR:=127.0.0.1:5000}"
 # The engine's container network (CNI bridge); the host is its first address.
 : "${ENGINE_NETWORK_CIDR:=10.87.0.0/16}"
+# Its name, Dagger's default: the bridge is ${ENGINE_NETWORK_NAME}0.
+: "${ENGINE_NETWORK_NAME:=dagger}"
 : "${GO:=$(command -v go || echo /usr/local/go/bin/go)}"
 
 DAGGER_BIN_DIR="$CACHE_DIR/dagger-$DAGGER_VERSION/bin"
