@@ -1,12 +1,13 @@
 """Debugging a stage through the CLI: its container by chaining, a shell where it failed."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import BROKEN_TEST_PATH
+from tests.cli.conftest import BROKEN_TEST, BROKEN_TEST_PATH
 from tests.cli.test_signing_cli import key_pairs
-from tests.support.dagger_cli import PROMPT, DaggerCli, Shell, readable
+from tests.support.dagger_cli import PROMPT, DaggerCli, Shell, checkout_copy, readable
 
 pytestmark = pytest.mark.cli
 
@@ -17,8 +18,18 @@ def test_backend_env_runs_pytest_as_the_stage_does(dagger_cli: DaggerCli, checko
     assert " passed" in done.stdout
 
 
+@pytest.fixture
+def broken_alone(tmp_path: Path) -> Path:
+    """A broken copy whose failing test no other test runs: its file ends in a comment of
+    its own. The engine shares an exec that another session is running at the same moment
+    (here: `dagger call test` on the other broken copy, in another worker), and then `-i`
+    opens no shell, as the README says."""
+    test = f"{BROKEN_TEST}# {uuid.uuid4().hex}\n"
+    return checkout_copy(tmp_path / "broken", {BROKEN_TEST_PATH: test})
+
+
 def test_interactive_opens_a_shell_in_the_failed_container(
-    dagger_cli: DaggerCli, broken_checkout: Path
+    dagger_cli: DaggerCli, broken_alone: Path
 ) -> None:
     test_file = Path(BROKEN_TEST_PATH).name
     found: list[bool] = []
@@ -31,7 +42,7 @@ def test_interactive_opens_a_shell_in_the_failed_container(
             shell.expect(PROMPT)
         shell.sendline("exit")
 
-    interaction = dagger_cli.interact("dagger call -i backend-test", broken_checkout, look_around)
+    interaction = dagger_cli.interact("dagger call -i backend-test", broken_alone, look_around)
     assert found == [True], interaction.transcript[-6000:]
     assert interaction.exit_code not in (0, None), interaction.transcript[-6000:]
 

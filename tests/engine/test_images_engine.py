@@ -20,6 +20,7 @@ from tests.support.prerequisites import ENGINE_FIX, require
 
 pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
 PLATFORMS = ["linux/amd64", "linux/arm64"]
+NATIVE_PLATFORM = "linux/amd64"  # the engine's; the other one runs under QEMU
 # The images issue's targets, gzip-compressed (as `build` prints them).
 SIZE_BUDGETS_MB = {"backend": 150, "frontend": 30}
 REVISION = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
@@ -33,7 +34,10 @@ async def built() -> Images:
 def backend_service(built_images: Images, platform: str) -> dagger.Service:
     """The backend image of `platform` as a service, bound to a PostgreSQL of its own.
 
-    The health check needs no tables, so no migrations (Django under QEMU is slow)."""
+    The health check needs no tables, so no migrations (Django under QEMU is slow). The
+    engine waits for the image's health check; its 30 s start period is for real
+    hardware, so an emulated one gets ten minutes: under QEMU on a busy machine gunicorn
+    took longer than the image allows (seen with four test workers on two cores)."""
     database = postgres_service("17", f"images {platform}")
     settings = backend.serve_settings(database_url(), RELEASE)
     server = (
@@ -41,6 +45,14 @@ def backend_service(built_images: Images, platform: str) -> dagger.Service:
         .with_service_binding(ALIAS, database)
         .with_exposed_port(backend.SERVER_PORT)
     )
+    if platform != NATIVE_PLATFORM:
+        server = server.with_docker_healthcheck(
+            ["python", "-c", backend.HEALTHCHECK_SCRIPT],
+            interval="5s",
+            timeout="30s",
+            start_period="600s",
+            retries=3,
+        )
     return server.as_service(use_entrypoint=True)
 
 
