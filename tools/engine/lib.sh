@@ -15,7 +15,8 @@ ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${REGISTRY_ADDR:=127.0.0.1:5000}"
 # The engine's container network (CNI bridge); the host is its first address.
 : "${ENGINE_NETWORK_CIDR:=10.87.0.0/16}"
-# Its name, Dagger's default: the bridge is ${ENGINE_NETWORK_NAME}0.
+# Its name: Dagger's default, which the engine is not told; its bridge is
+# ${ENGINE_NETWORK_NAME}0.
 : "${ENGINE_NETWORK_NAME:=dagger}"
 : "${GO:=$(command -v go || echo /usr/local/go/bin/go)}"
 
