@@ -3,17 +3,19 @@
 # Source it after ../lib.sh; do not run it.
 #
 # A recipe is a bash file that sets IMAGE, ARCHES, SUITE, PACKAGES and the image config,
-# and may define prepare(), customize() and finish() working on $ROOTFS for $ARCH (see
-# README.md). SUITE=scratch starts from an empty root filesystem (no Debian, no packages).
-# ARCHES other than the host's (amd64) run under QEMU user emulation (binfmt, see
-# ../binfmt), so their debootstrap and package installs are slow: built once, cached.
+# and may define prepare(), customize(), verify() and finish() working on $ROOTFS for
+# $ARCH (see README.md). SUITE=scratch starts from an empty root filesystem.
+# ARCHES other than the host's are made from the host's root, before slim, by retarget.py
+# (each package swapped for its build for that arch, natively: no dpkg under QEMU); only
+# ldconfig, slim and finish() run under QEMU user emulation (binfmt, see ../binfmt).
 #
-# Caches (in $CACHE_DIR/images): a debootstrap base per suite and arch, and one OCI
-# layout per recipe content and arch (plus an index layout for several arches).
+# Caches (in $CACHE_DIR/images): a debootstrap base per suite, and one OCI layout per
+# recipe content and arch (plus an index layout for several arches).
 
 IMG_CACHE=$CACHE_DIR/images
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 IMAGES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HOST_ARCH=$(dpkg --print-architecture)
 mkdir -p "$IMG_CACHE/base" "$IMG_CACHE/oci" "$IMG_CACHE/work"
 
 # in_chroot ROOTFS CMD...: run CMD inside ROOTFS with /proc, /dev and /sys mounted in a
@@ -67,19 +69,21 @@ slim() {
 }
 
 # load_recipe FILE: set the recipe's variables (defaults first), RECIPE_HASH (of the
-# recipe, this library, the files in its FILES_DIR and the image name) and TAG.
+# recipe, this library, retarget.py, the files in its FILES_DIR and the image name) and TAG.
 load_recipe() {
   RECIPE=$1
   IMAGE="" ARCHES=amd64 SUITE=trixie PACKAGES="" WORKDIR=/ USER_="" STOPSIGNAL=""
   ENV_=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "LANG=C.UTF-8")
   CMD=(bash) ENTRYPOINT=() EXPOSE=() VOLUMES=() FILES_DIR=""
-  prepare() { :; }    # runs before the packages are installed
-  customize() { :; }  # runs after
+  prepare() { :; }    # runs before the packages are installed (host's arch only)
+  customize() { :; }  # runs after (host's arch only: the others copy its result)
+  verify() { :; }     # runs after customize, or retargeting, for every arch
   finish() { :; }     # runs after slim, for files slim would drop (caches)
   # shellcheck disable=SC1090
   . "$RECIPE"
   [ -n "$IMAGE" ] || die "$RECIPE sets no IMAGE"
-  RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
+  [[ " $ARCHES " == *" $HOST_ARCH "* ]] || die "$RECIPE: ARCHES must include this host's ($HOST_ARCH)"
+  RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/retarget.py" ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
                   echo "$IMAGE"; } | sha256sum | cut -c1-16)
   TAG=${IMAGE##*:}
 }
@@ -91,9 +95,13 @@ layout_path() {
   echo "$IMG_CACHE/oci/${name//\//_}-$TAG-$1-$RECIPE_HASH"
 }
 
+# host_root_tar: where the host arch's root of the loaded recipe is kept, before slim, for
+# its other ARCHES (deleted when they are built).
+host_root_tar() { echo "$(layout_path "$HOST_ARCH").root.tar"; }
+
 # build_layout ARCH: set ARCH and LAYOUT (image $LAYOUT:$TAG) and build the loaded
 # recipe's OCI layout for ARCH unless it is already complete: one layer holding the
-# whole root filesystem.
+# whole root filesystem. An arch other than the host's needs host_root_tar.
 build_layout() {
   ARCH=$1
   LAYOUT=$(layout_path "$ARCH")
@@ -107,6 +115,13 @@ build_layout() {
   {
     if [ "$SUITE" = scratch ]; then
       customize
+    elif [ "$ARCH" != "$HOST_ARCH" ]; then
+      tar -C "$ROOTFS" --numeric-owner -xf "$(host_root_tar)"
+      python3 "$IMAGES_DIR/retarget.py" "$ROOTFS" "$ARCH"
+      in_chroot "$ROOTFS" ldconfig
+      verify
+      slim "$ROOTFS"
+      finish
     else
       tar -C "$ROOTFS" --numeric-owner -xf "$(base_tar "$SUITE" "$ARCH")"
       cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
@@ -121,6 +136,8 @@ build_layout() {
         in_chroot "$ROOTFS" apt-get install -y $PACKAGES
       fi
       customize
+      verify
+      [ "$ARCHES" = "$HOST_ARCH" ] || tar -C "$ROOTFS" --numeric-owner -cf "$(host_root_tar)" .
       slim "$ROOTFS"
       finish
     fi
@@ -146,15 +163,22 @@ build_layout() {
   touch "$LAYOUT/.complete"
 }
 
-# build_index: build the loaded recipe for each of its ARCHES and set LAYOUT to an OCI
-# layout whose $TAG is an image index of them all (each manifest with its platform).
+# build_index: build the loaded recipe for each of its ARCHES, the host's first, and set
+# LAYOUT to an OCI layout whose $TAG is an image index of them all (each manifest with its
+# platform). The host's layout is built again when another arch needs its root.
 build_index() {
-  local arch index manifests=()
-  for arch in $ARCHES; do
+  local arch index manifests=() others
+  others=$(printf '%s\n' $ARCHES | grep -vx "$HOST_ARCH" || true)
+  for arch in $others; do
+    [ -f "$(layout_path "$arch")/.complete" ] || [ -f "$(host_root_tar)" ] ||
+      rm -f "$(layout_path "$HOST_ARCH")/.complete"
+  done
+  for arch in $HOST_ARCH $others; do
     build_layout "$arch"
     manifests+=("$(jq -c --arg a "$arch" '.manifests[0] | del(.annotations) |
       . + {platform: {os: "linux", architecture: $a}}' "$LAYOUT/index.json")")
   done
+  rm -f "$(host_root_tar)"
   index=$(layout_path index)
   if [ ! -f "$index/.complete" ]; then
     rm -rf "$index"; mkdir -p "$index/blobs/sha256"

@@ -6,6 +6,10 @@
 install_python() {
   in_chroot "$ROOTFS" python3 -m venv /usr/local
   in_chroot "$ROOTFS" ln -sf python3 /usr/local/bin/python
+}
+
+# check_python: python and pip start, in the image's arch (run by verify()).
+check_python() {
   in_chroot "$ROOTFS" python --version
   in_chroot "$ROOTFS" pip --version
 }
