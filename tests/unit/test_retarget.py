@@ -33,10 +33,22 @@ def _load() -> ModuleType:
 retarget = _load()
 
 
-def _deb(out: Path, name: str, version: str, arch: str, files: dict[str, str]) -> Path:
-    """Build a package holding FILES (path: content); /etc files are conffiles."""
+def _deb(
+    out: Path,
+    name: str,
+    version: str,
+    arch: str,
+    files: dict[str, str],
+    dirs: tuple[str, ...] = (),
+    triggers: str = "",
+) -> Path:
+    """Build a package holding FILES (path: content) and DIRS; /etc files are conffiles."""
     tree = out / f"{name}-{arch}-tree"
     (tree / "DEBIAN").mkdir(parents=True)
+    for directory in dirs:
+        (tree / directory.lstrip("/")).mkdir(parents=True)
+    if triggers:
+        (tree / "DEBIAN" / "triggers").write_text(triggers)
     control = (
         f"Package: {name}\nVersion: {version}\nArchitecture: {arch}\n"
         "Maintainer: Test <test@example.invalid>\nDescription: stand-in package\n"
@@ -86,8 +98,11 @@ def amd64_root(tmp_path: Path) -> Path:
             "amd64",
             {
                 "/usr/lib/x86_64-linux-gnu/libstandin.so.1": "amd64 code",
+                "/usr/lib64/ld-standin.so": "amd64 loader",
                 "/etc/standin.conf": "setting = amd64\n",
             },
+            dirs=("/var/run",),
+            triggers="interest-noawait /usr/lib32\n",
         ),
     )
     _install(root, _deb(debs, "standin-data", "1.0-1", "all", {"/usr/share/standin/data": "x"}))
@@ -96,6 +111,10 @@ def amd64_root(tmp_path: Path) -> Path:
     (root / "usr/lib/x86_64-linux-gnu/standin.cache").write_text("amd64 cache")
     (root / "etc/ld.so.cache").write_text("amd64 linker cache")
     (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "var/run").rmdir()
+    (root / "var/run").symlink_to("/run")
+    (root / "var/lib/dpkg/arch-native").write_text("amd64\n")
+    (root / "lib64").symlink_to("usr/lib64")
     (root / "var/lib/dpkg/diversions").write_text(
         "/lib/x86_64-linux-gnu/libstandin.so.1\n"
         "/lib/x86_64-linux-gnu/libstandin.so.1.usr-is-merged\nlibstandin1\n"
@@ -129,12 +148,20 @@ def test_the_library_is_swapped_for_its_arm64_build(amd64_root: Path, tmp_path: 
         "1.0-1+b1",  # a binary-only rebuild on arm64: the same upload
         "arm64",
         {"/usr/lib/aarch64-linux-gnu/libstandin.so.1": "arm64 code", "/etc/standin.conf": conf},
+        dirs=("/var/run",),
+        triggers="interest-noawait /usr/lib64\n",
     )
 
     retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
 
     assert (amd64_root / "usr/lib/aarch64-linux-gnu/libstandin.so.1").read_text() == "arm64 code"
     assert not (amd64_root / "usr/lib/x86_64-linux-gnu").exists()
+    assert not (amd64_root / "usr/lib64").exists(), "a directory only amd64 had is left"
+    assert not (amd64_root / "lib64").is_symlink(), "a link to it is left"
+    assert (amd64_root / "var/run").is_symlink(), "a script's link to a directory is replaced"
+    assert (amd64_root / "var/lib/dpkg/arch-native").read_text() == "arm64\n"
+    triggers = (amd64_root / "var/lib/dpkg/triggers/File").read_text()
+    assert triggers == "/usr/lib64 libstandin1:arm64/noawait\n"
     assert not (amd64_root / "etc/ld.so.cache").exists()
     assert (amd64_root / "etc/passwd").exists(), "what scripts made is kept"
     assert (amd64_root / "usr/share/standin/data").exists()

@@ -94,13 +94,31 @@ def info_files(root: Path, name: str) -> list[Path]:
     ]
 
 
-def remove_package_files(root: Path, name: str) -> None:
-    """Delete what a package installed (its files and links, not its directories)."""
-    listing = root / INFO / f"{name}.list"
-    for line in listing.read_text().splitlines():
+def remove_package_files(root: Path, name: str) -> list[str]:
+    """Delete what a package installed but its directories, and return those.
+
+    A link to a directory counts as the directory, as with dpkg (`/var/run` is a link a
+    maintainer script made where the package has a directory).
+    """
+    directories = []
+    for line in (root / INFO / f"{name}.list").read_text().splitlines():
         path = root / line.lstrip("/")
-        if path.is_symlink() or (path.exists() and not path.is_dir()):
+        if path.is_dir():
+            directories.append(line)
+        elif path.is_symlink() or path.exists():
             path.unlink()
+    return directories
+
+
+def remove_orphan_directories(root: Path, candidates: set[str]) -> None:
+    """Delete the CANDIDATES that are empty and that no installed package lists."""
+    listed = {
+        line for listing in (root / INFO).glob("*.list") for line in listing.read_text().split("\n")
+    }
+    for directory in sorted(candidates - listed, key=len, reverse=True):
+        path = root / directory.lstrip("/")
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def download(root: Path, packages: list[str], arch: str, dest: Path) -> None:
@@ -168,13 +186,23 @@ def conffiles_field(root: Path, control: Path) -> str:
     return "".join(lines)
 
 
-def swap_package(root: Path, old: Stanza, deb: Path, arch: str, work: Path) -> Stanza:
-    """Replace one installed package with DEB, the same package built for ARCH.
+@dataclass
+class Swap:
+    """A package replaced by its build for the target architecture.
 
-    Returns the package's new status entry.
+    Its info names before and after, its new status entry, the directories it listed.
     """
+
+    old_name: str
+    new_name: str
+    stanza: Stanza
+    directories: list[str]
+
+
+def swap_package(root: Path, old: Stanza, deb: Path, arch: str, work: Path) -> Swap:
+    """Replace one installed package with DEB, the same package built for ARCH."""
     old_name = info_name(old, old.get("Architecture").strip())
-    remove_package_files(root, old_name)
+    directories = remove_package_files(root, old_name)
     for path in info_files(root, old_name):
         path.unlink()
     control = work / "control" / deb.name
@@ -191,7 +219,49 @@ def swap_package(root: Path, old: Stanza, deb: Path, arch: str, work: Path) -> S
     conffiles = conffiles_field(root, control)
     if conffiles:
         fields.append(("Conffiles", conffiles))
-    return Stanza(fields)
+    return Swap(old_name, name, Stanza(fields), directories)
+
+
+def retarget_triggers(root: Path, swaps: list[Swap]) -> None:
+    """Register the swapped packages' trigger interests for their new builds.
+
+    File triggers are read anew from each package (they differ between architectures:
+    arm64's base-files watches /usr/lib64); the named triggers' lists get the new names.
+    """
+    renamed = {swap.old_name: swap.new_name for swap in swaps}
+    triggers = root / "var/lib/dpkg/triggers"
+    file_triggers = triggers / "File"
+    lines = file_triggers.read_text().splitlines() if file_triggers.exists() else []
+    kept = [line for line in lines if line.split(" ")[-1].split("/")[0] not in renamed]
+    for swap in swaps:
+        declared = root / INFO / f"{swap.new_name}.triggers"
+        for line in declared.read_text().splitlines() if declared.exists() else []:
+            kind, _, name = line.partition(" ")
+            if kind.startswith("interest") and name.startswith("/"):
+                noawait = "/noawait" if kind == "interest-noawait" else ""
+                kept.append(f"{name} {swap.new_name}{noawait}")
+    if kept or file_triggers.exists():
+        file_triggers.write_text("".join(f"{line}\n" for line in kept))
+    for named in triggers.iterdir() if triggers.exists() else []:
+        if named.name not in ("File", "Lock", "Unincorp"):
+            interested = named.read_text().splitlines()
+            named.write_text("".join(f"{renamed.get(p, p)}\n" for p in interested))
+
+
+def retarget_records(root: Path, host_arch: str, arch: str) -> None:
+    """Name ARCH where dpkg, apt and debconf recorded the host's architecture."""
+    native = root / "var/lib/dpkg/arch-native"
+    if native.exists():
+        native.write_text(f"{arch}\n")
+    replacements = {
+        "var/lib/apt/extended_states": (f"Architecture: {host_arch}\n", f"Architecture: {arch}\n"),
+        "var/cache/debconf/config.dat": (f":{host_arch}", f":{arch}"),
+        "var/cache/debconf/templates.dat": (f":{host_arch}", f":{arch}"),
+    }
+    for name, (before, after) in replacements.items():
+        path = root / name
+        if path.exists():
+            path.write_text(path.read_text().replace(before, after))
 
 
 def retarget_diversions(root: Path, swapped: set[str], host_arch: str, arch: str) -> list[str]:
@@ -223,8 +293,8 @@ def retarget_diversions(root: Path, swapped: set[str], host_arch: str, arch: str
 def drop_host_arch_leftovers(root: Path, host_arch: str) -> list[str]:
     """Delete what maintainer scripts made for the host's architecture.
 
-    That is the files still under its multiarch directories (caches) and the dynamic
-    linker's cache. Returns what was deleted.
+    That is the files still under its multiarch directories (caches), the links at the
+    top that lead nowhere now and the dynamic linker's cache. Returns what was deleted.
     """
     triplet = TRIPLETS[host_arch]
     dropped = []
@@ -234,6 +304,11 @@ def drop_host_arch_leftovers(root: Path, host_arch: str) -> list[str]:
             if triplet in str(path.relative_to(root)):
                 path.unlink()
                 dropped.append(f"/{path.relative_to(root)}")
+    for link in root.iterdir():  # amd64's /lib64 once /usr/lib64 has gone
+        target = os.readlink(link) if link.is_symlink() else ""
+        if target and not (root / target.lstrip("/")).exists():
+            link.unlink()
+            dropped.append(f"/{link.name}")
     for cache in ("etc/ld.so.cache", "var/cache/ldconfig/aux-cache"):
         if (root / cache).exists():
             (root / cache).unlink()
@@ -291,14 +366,15 @@ def retarget(root: Path, arch: str, fetch: Fetch = download) -> None:
                     f" for {arch}: the mirror changed since the {host_arch} root was built;"
                     " build the image again"
                 )
-        replaced = {
-            s.get("Package").strip(): swap_package(
-                root, s, by_name[s.get("Package").strip()], arch, work
-            )
-            for s in swapped
-        }
+        swaps = [
+            swap_package(root, s, by_name[s.get("Package").strip()], arch, work) for s in swapped
+        ]
+    replaced = {swap.stanza.get("Package").strip(): swap.stanza for swap in swaps}
     status = [replaced.get(s.get("Package").strip(), s) for s in stanzas]
     (root / STATUS).write_text("\n".join(s.render() for s in status))
+    remove_orphan_directories(root, {d for swap in swaps for d in swap.directories})
+    retarget_triggers(root, swaps)
+    retarget_records(root, host_arch, arch)
     for diversion in retarget_diversions(root, set(replaced), host_arch, arch):
         print(f"retarget: dropped the diversion of {diversion}", file=sys.stderr)
     for path in drop_host_arch_leftovers(root, host_arch):
