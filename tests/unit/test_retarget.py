@@ -208,3 +208,14 @@ def test_another_upload_for_arm64_is_refused(amd64_root: Path, tmp_path: Path) -
 
     with pytest.raises(retarget.RetargetError, match=r"1\.0-1 for amd64 but 1\.1-1 for arm64"):
         retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
+
+
+def test_a_file_under_an_absolute_link_is_refused(amd64_root: Path, tmp_path: Path) -> None:
+    """/var/run links to /run: tar would unpack the file into the host's /run."""
+    arm64 = tmp_path / "arm64-debs"
+    arm64.mkdir()
+    _deb(arm64, "libstandin1", "1.0-1", "arm64", {"/var/run/standin.pid": "1"})
+
+    with pytest.raises(retarget.RetargetError, match=r"\./var/run/standin\.pid, under /var/run"):
+        retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
+    assert not Path("/run/standin.pid").exists()

@@ -3,8 +3,9 @@
 `images/lib.sh` builds a multi-arch stand-in once for the host's architecture (packages
 installed by dpkg and apt, maintainer scripts run natively), then makes each other
 architecture from a copy of that root: every installed package that is not
-`Architecture: all` has its files replaced by those of the same version for the target
-architecture, downloaded by the host's apt and unpacked by `dpkg-deb` on the host, and its
+`Architecture: all` has its files replaced by those of the same upload (a binary-only
+rebuild's `+bN` aside) built for the target architecture, downloaded by the host's apt and
+unpacked by `dpkg-deb` on the host, and its
 dpkg status entry and info files rewritten from the new package. What the maintainer
 scripts made (users, alternatives, the CA bundle, a virtual environment) is kept, as it
 does not depend on the architecture; what does (files left in the host's multiarch
@@ -103,7 +104,7 @@ def remove_package_files(root: Path, name: str) -> list[str]:
     directories = []
     for line in (root / INFO / f"{name}.list").read_text().splitlines():
         path = root / line.lstrip("/")
-        if path.is_dir():
+        if path.is_dir():  # as tar, which unpacks into it, sees it
             directories.append(line)
         elif path.is_symlink() or path.exists():
             path.unlink()
@@ -155,6 +156,19 @@ def same_upload(version: str, other: str) -> bool:
     return re.sub(r"\+b\d+$", "", version) == re.sub(r"\+b\d+$", "", other)
 
 
+def absolute_link_on_the_way(root: Path, member: str) -> str:
+    """The first of MEMBER's parents that is a link to an absolute path in ROOT, or ''.
+
+    tar resolves such a link on the host, so unpacking MEMBER would write there.
+    """
+    parts = Path(member).parts
+    for depth in range(1, len(parts)):
+        parent = root.joinpath(*parts[:depth])
+        if parent.is_symlink() and os.readlink(parent).startswith("/"):
+            return "/".join(parts[:depth])
+    return ""
+
+
 def unpack(root: Path, deb: Path, control: Path) -> list[str]:
     """Unpack DEB's files into ROOT and its control files into CONTROL.
 
@@ -163,6 +177,14 @@ def unpack(root: Path, deb: Path, control: Path) -> list[str]:
     control.parent.mkdir(parents=True, exist_ok=True)
     run(["dpkg-deb", "-e", str(deb), str(control)])
     files = run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True).stdout
+    members = run(["tar", "-t"], input=files, capture_output=True).stdout.decode().splitlines()
+    for member in members:
+        link = absolute_link_on_the_way(root, member.removeprefix("./").rstrip("/"))
+        if link:
+            raise RetargetError(
+                f"{deb.name} has {member}, under /{link}, a link to an absolute path that"
+                " tar would follow out of the root"
+            )
     untar = ["tar", "-C", str(root), "--numeric-owner", "--keep-directory-symlink", "-xvf", "-"]
     names = run(untar, input=files, capture_output=True).stdout
     return [
