@@ -124,6 +124,14 @@ def amd64_root(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def arm64_debs(tmp_path: Path) -> Path:
+    """The folder the test's arm64 packages go to, as if downloaded."""
+    folder = tmp_path / "arm64-debs"
+    folder.mkdir()
+    return folder
+
+
 def _fetch_from(debs: Path) -> Callable[[Path, list[str], str, Path], None]:
     def fetch(root: Path, packages: list[str], arch: str, dest: Path) -> None:
         for name in packages:
@@ -138,12 +146,10 @@ def _status(root: Path) -> dict[str, dict[str, str]]:
     return {s.get("Package").strip(): {k: v.strip() for k, v in s.fields} for s in stanzas}
 
 
-def test_the_library_is_swapped_for_its_arm64_build(amd64_root: Path, tmp_path: Path) -> None:
+def test_the_library_is_swapped_for_its_arm64_build(amd64_root: Path, arm64_debs: Path) -> None:
     conf = "setting = arm64\n"
-    arm64 = tmp_path / "arm64-debs"
-    arm64.mkdir()
     _deb(
-        arm64,
+        arm64_debs,
         "libstandin1",
         "1.0-1+b1",  # a binary-only rebuild on arm64: the same upload
         "arm64",
@@ -152,7 +158,7 @@ def test_the_library_is_swapped_for_its_arm64_build(amd64_root: Path, tmp_path: 
         triggers="interest-noawait /usr/lib64\n",
     )
 
-    retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
+    retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64_debs))
 
     assert (amd64_root / "usr/lib/aarch64-linux-gnu/libstandin.so.1").read_text() == "arm64 code"
     assert not (amd64_root / "usr/lib/x86_64-linux-gnu").exists()
@@ -201,21 +207,17 @@ def test_the_library_is_swapped_for_its_arm64_build(amd64_root: Path, tmp_path: 
     assert query.stdout.split() == ["libstandin1:arm64", "1.0-1+b1"]
 
 
-def test_another_upload_for_arm64_is_refused(amd64_root: Path, tmp_path: Path) -> None:
-    arm64 = tmp_path / "arm64-debs"
-    arm64.mkdir()
-    _deb(arm64, "libstandin1", "1.1-1", "arm64", {"/usr/lib/aarch64-linux-gnu/x": "y"})
+def test_another_upload_for_arm64_is_refused(amd64_root: Path, arm64_debs: Path) -> None:
+    _deb(arm64_debs, "libstandin1", "1.1-1", "arm64", {"/usr/lib/aarch64-linux-gnu/x": "y"})
 
     with pytest.raises(retarget.RetargetError, match=r"1\.0-1 for amd64 but 1\.1-1 for arm64"):
-        retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
+        retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64_debs))
 
 
-def test_a_file_under_an_absolute_link_is_refused(amd64_root: Path, tmp_path: Path) -> None:
+def test_a_file_under_an_absolute_link_is_refused(amd64_root: Path, arm64_debs: Path) -> None:
     """/var/run links to /run: tar would unpack the file into the host's /run."""
-    arm64 = tmp_path / "arm64-debs"
-    arm64.mkdir()
-    _deb(arm64, "libstandin1", "1.0-1", "arm64", {"/var/run/standin.pid": "1"})
+    _deb(arm64_debs, "libstandin1", "1.0-1", "arm64", {"/var/run/standin.pid": "1"})
 
     with pytest.raises(retarget.RetargetError, match=r"\./var/run/standin\.pid, under /var/run"):
-        retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64))
+        retarget.retarget(amd64_root, "arm64", fetch=_fetch_from(arm64_debs))
     assert not Path("/run/standin.pid").exists()
