@@ -106,9 +106,11 @@ def amd64_root(tmp_path: Path) -> Path:
         ),
     )
     _install(root, _deb(debs, "standin-data", "1.0-1", "all", {"/usr/share/standin/data": "x"}))
-    # What maintainer scripts made: a cache in the multiarch dir, the linker's cache, a
-    # user, and a /usr-merge diversion.
+    # What maintainer scripts made: caches in the multiarch dir (one in a directory of its
+    # own), the linker's cache, a user, and a /usr-merge diversion.
     (root / "usr/lib/x86_64-linux-gnu/standin.cache").write_text("amd64 cache")
+    (root / "usr/lib/x86_64-linux-gnu/standin/1.0").mkdir(parents=True)
+    (root / "usr/lib/x86_64-linux-gnu/standin/1.0/loaders.cache").write_text("amd64 cache")
     (root / "etc/ld.so.cache").write_text("amd64 linker cache")
     (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
     (root / "var/run").rmdir()

@@ -5,8 +5,8 @@ installed by dpkg and apt, maintainer scripts run natively), then makes each oth
 architecture from a copy of that root: every installed package that is not
 `Architecture: all` has its files replaced by those of the same upload (a binary-only
 rebuild's `+bN` aside) built for the target architecture, downloaded by the host's apt and
-unpacked by `dpkg-deb` on the host, and its
-dpkg status entry and info files rewritten from the new package. What the maintainer
+unpacked by `dpkg-deb` on the host, and its dpkg status entry and info files rewritten
+from the new package. What the maintainer
 scripts made (users, alternatives, the CA bundle, a virtual environment) is kept, as it
 does not depend on the architecture; what does (files left in the host's multiarch
 directories, the dynamic linker's cache) is deleted, and the caller rebuilds the cache
@@ -312,11 +312,11 @@ def retarget_diversions(root: Path, swapped: set[str], host_arch: str, arch: str
     return dropped
 
 
-def drop_host_arch_leftovers(root: Path, host_arch: str) -> list[str]:
-    """Delete what maintainer scripts made for the host's architecture.
+def drop_host_arch_files(root: Path, host_arch: str) -> list[str]:
+    """Delete what maintainer scripts made for the host's architecture; return it.
 
-    That is the files still under its multiarch directories (caches), the links at the
-    top that lead nowhere now and the dynamic linker's cache. Returns what was deleted.
+    That is the files and links still under its multiarch directories (caches) and the
+    dynamic linker's cache.
     """
     triplet = TRIPLETS[host_arch]
     dropped = []
@@ -326,24 +326,31 @@ def drop_host_arch_leftovers(root: Path, host_arch: str) -> list[str]:
             if triplet in str(path.relative_to(root)):
                 path.unlink()
                 dropped.append(f"/{path.relative_to(root)}")
-    for link in root.iterdir():  # amd64's /lib64 once /usr/lib64 has gone
-        target = os.readlink(link) if link.is_symlink() else ""
-        if target and not (root / target.lstrip("/")).exists():
-            link.unlink()
-            dropped.append(f"/{link.name}")
     for cache in ("etc/ld.so.cache", "var/cache/ldconfig/aux-cache"):
         if (root / cache).exists():
             (root / cache).unlink()
             dropped.append(f"/{cache}")
-    for top, dirs, _ in os.walk(root, topdown=False):
-        for name in dirs:
-            path = Path(top, name)
-            if (
-                triplet in str(path.relative_to(root))
-                and not path.is_symlink()
-                and not any(path.iterdir())
-            ):
-                path.rmdir()
+    return dropped
+
+
+def host_arch_directories(root: Path, host_arch: str) -> set[str]:
+    """The directories under the host's multiarch directories, as dpkg lists them."""
+    triplet = TRIPLETS[host_arch]
+    return {
+        f"/{Path(top, name).relative_to(root)}"
+        for top, dirs, _ in os.walk(root)
+        for name in dirs
+        if triplet in str(Path(top, name).relative_to(root))
+    }
+
+
+def drop_dangling_top_links(root: Path) -> list[str]:
+    """Delete the links at the root that lead nowhere now (amd64's `/lib64`); return them."""
+    dropped = []
+    for link in root.iterdir():
+        if link.is_symlink() and not (root / os.readlink(link).lstrip("/")).exists():
+            link.unlink()
+            dropped.append(f"/{link.name}")
     return dropped
 
 
@@ -394,12 +401,14 @@ def retarget(root: Path, arch: str, fetch: Fetch = download) -> None:
     replaced = {swap.stanza.get("Package").strip(): swap.stanza for swap in swaps}
     status = [replaced.get(s.get("Package").strip(), s) for s in stanzas]
     (root / STATUS).write_text("\n".join(s.render() for s in status))
-    remove_orphan_directories(root, {d for swap in swaps for d in swap.directories})
     retarget_triggers(root, swaps)
     retarget_records(root, host_arch, arch)
     for diversion in retarget_diversions(root, set(replaced), host_arch, arch):
         print(f"retarget: dropped the diversion of {diversion}", file=sys.stderr)
-    for path in drop_host_arch_leftovers(root, host_arch):
+    dropped = drop_host_arch_files(root, host_arch)
+    emptied = {d for swap in swaps for d in swap.directories}
+    remove_orphan_directories(root, emptied | host_arch_directories(root, host_arch))
+    for path in dropped + drop_dangling_top_links(root):
         print(f"retarget: deleted {path} (made for {host_arch})", file=sys.stderr)
     print(f"retarget: {len(swapped)} packages replaced by their {arch} builds", file=sys.stderr)
 
