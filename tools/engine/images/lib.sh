@@ -10,7 +10,8 @@
 # ldconfig, slim and finish() run under QEMU user emulation (binfmt, see ../binfmt).
 #
 # Caches (in $CACHE_DIR/images): a debootstrap base per suite, and one OCI layout per
-# recipe content and arch (plus an index layout for several arches).
+# recipe content and arch (plus an index layout, its blobs hard links to theirs); the
+# layouts of a recipe's earlier content are deleted once its new ones are built.
 
 IMG_CACHE=$CACHE_DIR/images
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -46,10 +47,14 @@ base_tar() {
 
 # trust_host_ca ROOTFS: install the host's extra CA certificates (the HTTPS proxy's)
 # so apt, pip and npm inside the image work here. The engine also injects them into
-# every container it runs.
+# every container it runs. Only the `*.crt` files: the hash links (`*.0`) beside them
+# appear once the engine has started on the machine and would make the image depend on
+# when it was built.
 trust_host_ca() {
-  mkdir -p "$1/usr/local/share/ca-certificates"
-  cp -a /usr/local/share/ca-certificates/. "$1/usr/local/share/ca-certificates/" 2>/dev/null || true
+  local dest=$1/usr/local/share/ca-certificates
+  mkdir -p "$dest"
+  (cd /usr/local/share/ca-certificates 2>/dev/null &&
+     find . -name '*.crt' -exec cp -a --parents {} "$dest" \;) || true
   in_chroot "$1" update-ca-certificates >/dev/null
 }
 
@@ -182,7 +187,7 @@ build_index() {
   index=$(layout_path index)
   if [ ! -f "$index/.complete" ]; then
     rm -rf "$index"; mkdir -p "$index/blobs/sha256"
-    for arch in $ARCHES; do cp -an "$(layout_path "$arch")/blobs/sha256/." "$index/blobs/sha256/"; done
+    for arch in $ARCHES; do cp -aln "$(layout_path "$arch")/blobs/sha256/." "$index/blobs/sha256/"; done
     printf '%s\n' "${manifests[@]}" | jq -cs '{schemaVersion: 2,
       mediaType: "application/vnd.oci.image.index.v1+json", manifests: .}' >"$index/list.json"
     local digest size
@@ -196,4 +201,17 @@ build_index() {
     touch "$index/.complete"
   fi
   LAYOUT=$index
+  drop_stale_layouts
+}
+
+# drop_stale_layouts: delete the loaded recipe's layouts of another RECIPE_HASH (each
+# change to the recipe or to this builder leaves a whole set behind otherwise).
+drop_stale_layouts() {
+  local name=${IMAGE%%:*} dir rest
+  local prefix=${name//\//_}-$TAG-
+  for dir in "$IMG_CACHE/oci/$prefix"*; do
+    rest=${dir#"$IMG_CACHE/oci/$prefix"}
+    [[ $rest =~ ^[a-z0-9]+-([0-9a-f]{16})(\.root\.tar)?$ ]] || continue
+    [ "${BASH_REMATCH[1]}" = "$RECIPE_HASH" ] || rm -rf "$dir"
+  done
 }
