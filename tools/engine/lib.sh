@@ -18,6 +18,10 @@ ENGINE_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Its name: Dagger's default, which the engine is not told; its bridge is
 # ${ENGINE_NETWORK_NAME}0.
 : "${ENGINE_NETWORK_NAME:=dagger}"
+# The cache's garbage collection (engine-config; README.md, Cache garbage collection).
+: "${ENGINE_GC_MIN_FREE:=5GB}"
+: "${ENGINE_GC_MAX_USED:=60GB}"
+: "${ENGINE_GC_RESERVED:=10GB}"
 : "${GO:=$(command -v go || echo /usr/local/go/bin/go)}"
 
 DAGGER_BIN_DIR="$CACHE_DIR/dagger-$DAGGER_VERSION/bin"
