@@ -74,7 +74,8 @@ slim() {
 }
 
 # load_recipe FILE: set the recipe's variables (defaults first), RECIPE_HASH (of the
-# recipe, this library, retarget.py, the files in its FILES_DIR and the image name) and TAG.
+# recipe, this library, retarget.py if it has other ARCHES than the host's, the files in
+# its FILES_DIR and the image name) and TAG.
 load_recipe() {
   RECIPE=$1
   IMAGE="" ARCHES=amd64 SUITE=trixie PACKAGES="" WORKDIR=/ USER_="" STOPSIGNAL=""
@@ -88,7 +89,9 @@ load_recipe() {
   . "$RECIPE"
   [ -n "$IMAGE" ] || die "$RECIPE sets no IMAGE"
   [[ " $ARCHES " == *" $HOST_ARCH "* ]] || die "$RECIPE: ARCHES must include this host's ($HOST_ARCH)"
-  RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" "$IMAGES_DIR/retarget.py" ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
+  local retarget=""
+  [ "$ARCHES" = "$HOST_ARCH" ] || retarget=$IMAGES_DIR/retarget.py
+  RECIPE_HASH=$({ cat "$RECIPE" "$IMAGES_DIR/lib.sh" $retarget ${FILES_DIR:+$(find "$FILES_DIR" -type f | sort)}
                   echo "$IMAGE"; } | sha256sum | cut -c1-16)
   TAG=${IMAGE##*:}
 }

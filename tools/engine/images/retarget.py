@@ -6,12 +6,12 @@ architecture from a copy of that root: every installed package that is not
 `Architecture: all` has its files replaced by those of the same upload (a binary-only
 rebuild's `+bN` aside) built for the target architecture, downloaded by the host's apt and
 unpacked by `dpkg-deb` on the host, and its dpkg status entry and info files rewritten
-from the new package. What the maintainer
-scripts made (users, alternatives, the CA bundle, a virtual environment) is kept, as it
-does not depend on the architecture; what does (files left in the host's multiarch
-directories, the dynamic linker's cache) is deleted, and the caller rebuilds the cache
-with the target's `ldconfig`. Nothing runs under QEMU here, which made the arm64 images
-slow to build (debootstrap and dpkg under emulation).
+from the new package. What the maintainer scripts made (users, alternatives, the CA
+bundle, a virtual environment) is kept, as it does not depend on the architecture; what
+does (files left in the host's multiarch directories, the dynamic linker's cache) is
+deleted, and the caller rebuilds the cache with the target's `ldconfig`. Nothing runs
+under QEMU here, which made the arm64 images slow to build (debootstrap and dpkg under
+emulation).
 
 Usage: retarget.py ROOT ARCH
 """
