@@ -25,3 +25,14 @@ class Suite(enum.Enum):
 
     FULL = "full"
     """Every spec, for main."""
+
+
+@enum_type
+class PlanFormat(enum.Enum):
+    """How `plan` prints the profile."""
+
+    TEXT = "text"
+    """Tables for people: each value with the file that decided it, then each stage."""
+
+    JSON = "json"
+    """The same as JSON, for tools."""

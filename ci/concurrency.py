@@ -9,7 +9,7 @@ import dagger
 from dagger import telemetry
 from opentelemetry.trace import StatusCode
 
-from ci.report import StageResult, failure_text
+from ci.report import StageResult, StageSkipped, failure_text
 
 Stage = Callable[[], Awaitable[str]]
 
@@ -34,7 +34,8 @@ async def output_of(container: dagger.Container) -> str:
 async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
     """Run every stage concurrently; a failing stage becomes a failed result, not a crash.
 
-    Results come back in the order the stages were given. A stage counts as cached when
+    Results come back in the order the stages were given; a stage that raises
+    StageSkipped is shown as skipped with its reason. A stage counts as cached when
     every command it read through `output_of` came from the engine's cache. Each stage is
     a span named after it, so the Dagger UI shows its commands under its name.
     """
@@ -52,6 +53,8 @@ async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
         ) as span:
             try:
                 output = await stage()
+            except StageSkipped as skipped:
+                results[name] = StageResult(name, True, 0.0, str(skipped), skipped=str(skipped))
             except Exception as exc:  # noqa: BLE001 - every failure is reported with the others
                 span.set_status(StatusCode.ERROR, f"{name} failed")
                 seconds = time.monotonic() - started

@@ -1,6 +1,7 @@
 """The public API of the pipeline: every function `dagger call` shows."""
 
 import functools
+import json
 import secrets
 import uuid
 from dataclasses import replace
@@ -10,31 +11,26 @@ import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
 from ci import deployment, environments, events, gate, rollout, supply_chain, versions
-from ci.choices import Environment, Suite
+from ci.choices import Environment, PlanFormat, Suite
 from ci.concurrency import Stage, output_of, run_in_order, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
-from ci.layout import (
-    BACKEND_DIR,
-    DJANGO_PROJECT,
-    FRONTEND_DIR,
-    PIPELINE_MARKER,
-    SOURCE_IGNORE,
-    AppLayout,
-    checked_dir,
-    checked_package,
-)
+from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
+from ci.profile import AppProfile, commands, detect, plan_view, skips
+from ci.profile.model import profile_of
 from ci.publishing import digest_host as registry_host_of
 from ci.publishing import image_tags, registry_host
 from ci.report import (
     StageResult,
+    StageSkipped,
     collected_markdown,
     command_error,
     failure_text,
     require_passed,
     tail,
 )
+from ci.source_tree import snapshot
 from ci.stages import (
     backend,
     database,
@@ -119,14 +115,17 @@ class Pipeline:
         default=versions.DEFAULT_POSTGRES
     )
     backend_dir: Annotated[str, Doc("Where the Django backend is in the source")] = field(
-        default=BACKEND_DIR
+        default="app/backend"
     )
     frontend_dir: Annotated[str, Doc("Where the React frontend is in the source")] = field(
-        default=FRONTEND_DIR
+        default="app/frontend"
     )
     django_project: Annotated[str, Doc("The Django project package (settings, wsgi)")] = field(
-        default=DJANGO_PROJECT
+        default="printshop"
     )
+    # What detection found (ci.profile), kept between calls; not a function of its own:
+    # `plan` shows it.
+    profile_json: str = "{}"
 
     @classmethod
     async def create(
@@ -140,66 +139,95 @@ class Pipeline:
             Ignore(SOURCE_IGNORE),
         ],
         python_version: Annotated[
-            str, Doc(f"Python version, one of {', '.join(versions.PYTHON_VERSIONS)}")
-        ] = versions.DEFAULT_PYTHON,
+            str,
+            Doc(
+                f"Python version, one of {', '.join(versions.PYTHON_VERSIONS)} "
+                "(default: the repository's, see plan)"
+            ),
+        ] = "",
         node_version: Annotated[
-            str, Doc(f"Node.js version, one of {', '.join(versions.NODE_VERSIONS)}")
-        ] = versions.DEFAULT_NODE,
+            str,
+            Doc(
+                f"Node.js version, one of {', '.join(versions.NODE_VERSIONS)} "
+                "(default: the repository's, see plan)"
+            ),
+        ] = "",
         postgres_version: Annotated[
             str, Doc(f"PostgreSQL version, one of {', '.join(versions.POSTGRES_VERSIONS)}")
         ] = versions.DEFAULT_POSTGRES,
         backend_dir: Annotated[
-            str, Doc("Where the Django backend is in the source (manage.py, requirements*.txt)")
-        ] = BACKEND_DIR,
+            str, Doc("Where the Django backend is in the source (default: where manage.py is)")
+        ] = "",
         frontend_dir: Annotated[
-            str, Doc("Where the React frontend is in the source (package.json, Playwright)")
-        ] = FRONTEND_DIR,
-        django_project: Annotated[
-            str, Doc("The backend's Django project package: the one with settings.py, wsgi.py")
-        ] = DJANGO_PROJECT,
+            str,
+            Doc("Where the React frontend is (default: the package.json that depends on react)"),
+        ] = "",
     ) -> "Pipeline":
-        """Check the versions and that the source holds the app, before any container runs."""
-        versions.checked("Python", python_version, versions.PYTHON_VERSIONS)
-        versions.checked("Node.js", node_version, versions.NODE_VERSIONS)
-        versions.checked("PostgreSQL", postgres_version, versions.POSTGRES_VERSIONS)
-        layout = AppLayout(
-            checked_dir("backend-dir", backend_dir),
-            checked_dir("frontend-dir", frontend_dir),
-            checked_package(django_project),
+        """Read the repository into its profile (see plan) before any container runs.
+
+        Detected values can be set in the repository's pipeline.toml; these options win.
+        """
+        for kind, version, supported in (
+            ("Python", python_version, versions.PYTHON_VERSIONS),
+            ("Node.js", node_version, versions.NODE_VERSIONS),
+            ("PostgreSQL", postgres_version, versions.POSTGRES_VERSIONS),
+        ):
+            if version:
+                versions.checked(kind, version, supported)
+        profile = detect(
+            await snapshot(source),
+            backend=checked_dir("backend-dir", backend_dir) if backend_dir else "",
+            frontend=checked_dir("frontend-dir", frontend_dir) if frontend_dir else "",
+            python=python_version,
+            node=node_version,
         )
-        layout.check_present([path for path in layout.markers if not await source.exists(path)])
         # mypy does not see the SDK's dataclass_transform on object_type, hence the ignore.
         return cls(  # type: ignore[call-arg]
             source=source,
-            python_version=python_version,
-            node_version=node_version,
+            python_version=profile.backend.python.value,
+            node_version=profile.frontend.node.value,
             postgres_version=postgres_version,
-            backend_dir=layout.backend,
-            frontend_dir=layout.frontend,
-            django_project=layout.django_project,
+            backend_dir=profile.backend.dir.value,
+            frontend_dir=profile.frontend.dir.value,
+            django_project=profile.backend.project,
+            profile_json=json.dumps(profile.as_dict()),
         )
 
     @property
-    def _layout(self) -> AppLayout:
-        return AppLayout(self.backend_dir, self.frontend_dir, self.django_project)
+    def _profile(self) -> AppProfile:
+        return profile_of(json.loads(self.profile_json))
 
     @property
     def _backend(self) -> dagger.Directory:
-        return self.source.directory(self.backend_dir)
+        return self.source.directory(self.backend_dir or ".")
+
+    @property
+    def _served(self) -> tuple[str, str]:
+        """The backend's application (module:callable) and the server that serves it."""
+        app = self._profile.backend
+        return app.application.value, app.server.value
+
+    @property
+    def _backend_app(self) -> backend.BackendApp:
+        return backend.BackendApp(self.source, self._profile.backend)
+
+    @property
+    def _frontend_app(self) -> frontend.FrontendApp:
+        return frontend.FrontendApp(self.source, self._profile.frontend)
 
     @property
     def _frontend(self) -> dagger.Directory:
-        return self.source.directory(self.frontend_dir)
+        return self.source.directory(self.frontend_dir or ".")
 
     @property
     def _lock_files(self) -> dagger.Directory:
-        return sbom.lock_files(self.source, self._layout.lock_files)
+        return sbom.lock_files(self.source, self._profile.lock_files)
 
-    def _lint_stages(self, with_pipeline: bool = True) -> dict[str, dagger.Container]:
+    def _lint_containers(self, with_pipeline: bool = True) -> dict[str, dagger.Container]:
         """Every lint command of the backend, the frontend and the pipeline, by name."""
         parts = {
-            "backend": backend.backend_lint(self._backend, self.python_version),
-            "frontend": frontend.frontend_lint(self._frontend, self.node_version),
+            "backend": backend.backend_lint(self._backend_app, self.python_version),
+            "frontend": frontend.frontend_lint(self._frontend_app, self.node_version),
         }
         if with_pipeline:
             parts["pipeline"] = pipeline_code_lint(self.source, self.python_version)
@@ -209,99 +237,141 @@ class Pipeline:
             for name, container in containers.items()
         }
 
-    def _matrix_stages(self, pythons: list[str], nodes: list[str]) -> dict[str, dagger.Container]:
+    def _lint_stages(self, with_pipeline: bool = True) -> dict[str, Stage]:
+        """The lint stages; the backend's shown as skipped when it configures no linter."""
+        stages = {n: _output(c) for n, c in self._lint_containers(with_pipeline).items()}
+        reason = skips.backend_lint(self._profile)
+        return {"backend lint": _skipped(reason)} | stages if reason else stages
+
+    def _matrix_containers(
+        self, pythons: list[str], nodes: list[str]
+    ) -> dict[str, dagger.Container | None]:
         """One backend suite per Python version, one frontend suite per Node.js version.
 
-        Unsupported versions fail here, before anything runs (see ci.versions).
+        Unsupported versions fail here, before anything runs (see ci.versions). A
+        frontend without unit tests has none (None).
         """
-        stages = {
-            f"backend python {v}": backend.backend_tests(self._backend, v, self.postgres_version)
+        app = self._backend_app
+        cells: dict[str, dagger.Container | None] = {
+            f"backend python {v}": backend.backend_tests(app, v, self.postgres_version)
             for v in pythons
         }
         for v in nodes:
-            stages[f"frontend node {v}"] = frontend.frontend_tests(self._frontend, v)
-        return stages
+            cells[f"frontend node {v}"] = frontend.frontend_tests(self._frontend_app, v)
+        return cells
 
     def _gates(self, end_to_end_suite: Suite = Suite.QUICK) -> dict[str, Stage]:
         """The pull-request gates `test` runs together, by the name of their function."""
+        profile = self._profile
         return {
             "lint": self.lint,
             "backend-test": self.backend_test,
-            "frontend-test": self.frontend_test,
+            "frontend-test": _unless_skipped(skips.frontend_test(profile), self.frontend_test),
             "migrations-check": self.migrations_check,
             "migrations-roundtrip": self.migrations_roundtrip,
-            "end-to-end": functools.partial(self.end_to_end, end_to_end_suite),
+            "end-to-end": _unless_skipped(
+                skips.end_to_end(profile), functools.partial(self.end_to_end, end_to_end_suite)
+            ),
         }
+
+    @function
+    def plan(
+        self,
+        format: Annotated[PlanFormat, Doc("text (a table per part) or json")] = PlanFormat.TEXT,
+    ) -> str:
+        """What the pipeline found in the repository and what each stage will run, and why.
+
+        Every value names the file (or pipeline.toml setting, or option) that decided it.
+        """
+        profile = self._profile
+        return (
+            plan_view.as_json(profile) if format == PlanFormat.JSON else plan_view.as_text(profile)
+        )
 
     @function(cache="session")
     @check
     async def lint(self) -> str:
-        """Lint all code: ruff, mypy, bandit (backend); ESLint, tsc (frontend); ruff, mypy (ci/)."""
+        """Lint all code with the tools the repository uses (see plan), and ci/ if present."""
         # The pipeline's own code is linted where it lives: not in a repository calling it -m.
         with_pipeline = await self.source.exists(PIPELINE_MARKER)
-        stages = {name: _output(c) for name, c in self._lint_stages(with_pipeline).items()}
-        return require_passed("lint", await run_stages(stages))
+        return require_passed("lint", await run_stages(self._lint_stages(with_pipeline)))
 
     @function
     @check
     async def backend_test(self) -> str:
-        """Run the backend's pytest suite against a PostgreSQL service (coverage gate 85%)."""
-        container = backend.backend_tests(self._backend, self.python_version, self.postgres_version)
-        return await _single("backend-test", container)
+        """Run the backend's suite (pytest or manage.py test) against a PostgreSQL service."""
+        container = backend.backend_tests(
+            self._backend_app, self.python_version, self.postgres_version
+        )
+        return await _single("backend-test", _output(container))
 
     @function
     async def backend_reports(self) -> dagger.Directory:
         """JUnit and coverage XML of the backend suite, also when it fails (see exit-code)."""
         container = backend.backend_tests(
-            self._backend, self.python_version, self.postgres_version, dagger.ReturnType.ANY
+            self._backend_app, self.python_version, self.postgres_version, dagger.ReturnType.ANY
         )
         return await _reports(container, f"{backend.WORKDIR}/{backend.REPORTS_DIR}")
 
     @function
     @check
     async def frontend_test(self) -> str:
-        """Run the frontend's Vitest suite with coverage thresholds."""
-        container = frontend.frontend_tests(self._frontend, self.node_version)
-        return await _single("frontend-test", container)
+        """Run the frontend's unit tests (its test script: Vitest or Jest), if it has them."""
+        container = frontend.frontend_tests(self._frontend_app, self.node_version)
+        stage = _stage(container, skips.frontend_test(self._profile))
+        return await _single("frontend-test", stage)
 
     @function
     async def frontend_reports(self) -> dagger.Directory:
-        """Vitest JUnit and coverage reports, also when the suite fails (see exit-code)."""
-        container = frontend.frontend_tests(
-            self._frontend, self.node_version, dagger.ReturnType.ANY
-        )
-        return await _reports(container, f"{frontend.WORKDIR}/{frontend.REPORTS_DIR}")
+        """The frontend's reports/ (JUnit, coverage), also when the suite fails (see exit-code)."""
+        app = self._frontend_app
+        container = frontend.frontend_tests(app, self.node_version, dagger.ReturnType.ANY)
+        if container is None:
+            reason = skips.frontend_test(self._profile)
+            raise PipelineError(f"No frontend tests to report on: {reason}.")
+        return await _reports(container, f"{app.workdir}/{frontend.REPORTS_DIR}")
 
     @function
     @check
     async def migrations_check(self) -> str:
         """Fail when the Django models and the committed migrations disagree."""
         container = backend.migrations_check(
-            self._backend, self.python_version, self.postgres_version
+            self._backend_app, self.python_version, self.postgres_version
         )
-        return await _single("migrations-check", container)
+        return await _single("migrations-check", _output(container))
 
     @function
     @check
     async def migrations_roundtrip(self) -> str:
-        """Apply every migration to an empty database, reverse them all, apply them again."""
+        """Apply every migration to an empty database, reverse the app's own, apply them again."""
         container = database.migrations_roundtrip(
-            self._backend, self.python_version, self.postgres_version
+            self._backend_app, self.python_version, self.postgres_version
         )
-        return await _single("migrations-roundtrip", container)
+        return await _single("migrations-roundtrip", _output(container))
 
     @function
     @check
     async def end_to_end(self, suite: SuiteArg = Suite.QUICK) -> str:
         """Run the Playwright specs against the whole app as services: db, backend, frontend."""
-        run = e2e.e2e_run(self.end_to_end_env(), suite.value)
-        return await _single(f"end-to-end {suite.value}", run)
+        name = f"end-to-end {suite.value}"
+        reason = skips.end_to_end(self._profile)
+        if reason:
+            return await _single(name, _skipped(reason))
+        run = e2e.e2e_run(self.end_to_end_env(), self._end_to_end_command(suite))
+        return await _single(name, _output(run))
 
     @function
     async def end_to_end_reports(self, suite: SuiteArg = Suite.QUICK) -> dagger.Directory:
         """Playwright HTML report, JUnit, traces, screenshots and videos, also after a red run."""
-        run = e2e.e2e_run(self.end_to_end_env(), suite.value, dagger.ReturnType.ANY)
-        return await _with_exit_code(run, e2e.e2e_reports(run))
+        command = self._end_to_end_command(suite)
+        run = e2e.e2e_run(self.end_to_end_env(), command, dagger.ReturnType.ANY)
+        return await _with_exit_code(run, e2e.e2e_reports(run, self._frontend_app.workdir))
+
+    def _end_to_end_command(self, suite: Suite) -> list[str]:
+        command = commands.end_to_end(self._profile.frontend, suite.value)
+        if command is None:
+            raise PipelineError(f"No end-to-end suite to run: {skips.end_to_end(self._profile)}.")
+        return command
 
     @function(cache="session")
     async def test(
@@ -331,7 +401,9 @@ class Pipeline:
         """Run the backend suite on several Python versions and the frontend's on several Nodes."""
         pythons = python_versions or list(versions.PYTHON_VERSIONS)
         nodes = node_versions or list(versions.NODE_VERSIONS)
-        stages = {name: _output(c) for name, c in self._matrix_stages(pythons, nodes).items()}
+        reason = skips.frontend_test(self._profile)
+        cells = self._matrix_containers(pythons, nodes)
+        stages = {name: _stage(cell, reason) for name, cell in cells.items()}
         return require_passed("test-matrix", await run_stages(stages))
 
     @function(cache="never")
@@ -1011,12 +1083,12 @@ class Pipeline:
         natively; the images only add files to their base images.
         """
         static = images.backend_static(self._backend, self.python_version)
-        dist = frontend.frontend_build(self._frontend, self.node_version)
+        dist = frontend.frontend_build(self._frontend_app, self.node_version)
         backends, frontends = [], []
         for p in platforms:
             packages = images.target_packages(self._backend, self.python_version, p)
             backend_image = images.backend_image(
-                self._backend, self.python_version, p, packages, static, self.django_project
+                self._backend, self.python_version, p, packages, static, *self._served
             )
             backends.append(images.with_labels(backend_image, labels))
             frontend_image = images.frontend_image(self._frontend, dist, p)
@@ -1026,25 +1098,25 @@ class Pipeline:
     @function
     def backend_env(self) -> dagger.Container:
         """The backend stage's container with PostgreSQL bound as db: chain `terminal`."""
-        return backend.backend_env(self._backend, self.python_version, self.postgres_version)
+        return backend.backend_env(self._backend_app, self.python_version, self.postgres_version)
 
     @function
     def frontend_env(self) -> dagger.Container:
         """The frontend stage's container with dependencies installed: chain `terminal`."""
-        return frontend.frontend_env(self._frontend, self.node_version)
+        return frontend.frontend_env(self._frontend_app, self.node_version)
 
     @function
     def end_to_end_env(self) -> dagger.Container:
         """The Playwright container with the whole app bound as frontend: chain `terminal`."""
         stack = e2e.app_stack(
             self._backend,
-            self._frontend,
+            self._frontend_app,
             self.python_version,
             self.node_version,
             self.postgres_version,
-            self.django_project,
+            self._served,
         )
-        return e2e.e2e_env(self._frontend, stack)
+        return e2e.e2e_env(self._frontend_app, stack)
 
 
 async def _taken(backup: dagger.File, environment: str) -> dagger.File:
@@ -1097,11 +1169,30 @@ def _output(container: dagger.Container) -> Stage:
     return functools.partial(output_of, container)
 
 
-async def _single(name: str, container: dagger.Container) -> str:
-    """Run one stage; return its output, or raise its failure as one clear error."""
-    (result,) = await run_stages({name: _output(container)})
+def _skipped(reason: str) -> Stage:
+    """A stage that does not apply to the app: shown as skipped, with `reason`."""
+
+    async def skip() -> str:
+        raise StageSkipped(reason)
+
+    return skip
+
+
+def _stage(container: dagger.Container | None, reason: str | None) -> Stage:
+    """The output of `container`, or a skipped stage (`reason`) when there is none."""
+    return _output(container) if container is not None else _skipped(reason or "")
+
+
+def _unless_skipped(reason: str | None, stage: Stage) -> Stage:
+    """`stage`, or a skipped stage when there is a `reason` it does not apply."""
+    return _skipped(reason) if reason else stage
+
+
+async def _single(name: str, stage: Stage) -> str:
+    """Run one stage; return its output (or why it was skipped), or raise its failure."""
+    (result,) = await run_stages({name: stage})
     require_passed(name, [result])
-    return result.output
+    return f"{name}: skipped, {result.skipped}." if result.skipped else result.output
 
 
 async def _stdout(container: dagger.Container, what: str) -> str:

@@ -21,7 +21,8 @@ class StageResult:
     """What one stage did: whether it passed, how long it took, its output.
 
     `cached` is true when every command of the stage came from the engine's cache;
-    `artifacts` names where its reports are, e.g. the function that exports them.
+    `artifacts` names where its reports are, e.g. the function that exports them;
+    `skipped` says why the stage did not run (the app has no such suite): not a failure.
     """
 
     name: str
@@ -30,6 +31,11 @@ class StageResult:
     output: str
     cached: bool = False
     artifacts: str = ""
+    skipped: str = ""
+
+
+class StageSkipped(Exception):
+    """Raised by a stage that does not apply to the app, with the reason (shown, not failed)."""
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -82,7 +88,7 @@ def _rows(results: list[StageResult]) -> list[tuple[str, str, str, str, str]]:
     return [
         (
             r.name,
-            "PASS" if r.passed else "FAIL",
+            "SKIP" if r.skipped else "PASS" if r.passed else "FAIL",
             f"{r.seconds:.1f}s",
             "yes" if r.cached else "no",
             r.artifacts,
@@ -100,16 +106,23 @@ def summary(results: list[StageResult]) -> str:
     out = io.StringIO()
     Console(file=out, width=160, color_system=None, force_terminal=False).print(table)
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    return "\n".join(line for line in lines if line)
+    return "\n".join([*(line for line in lines if line), *_skip_reasons(results)])
+
+
+def _skip_reasons(results: list[StageResult]) -> list[str]:
+    """One line per skipped stage: why it did not run."""
+    return [f"{r.name} skipped: {r.skipped}." for r in results if r.skipped]
 
 
 def summary_markdown(title: str, results: list[StageResult]) -> str:
     """The results as Markdown for GitHub's job summary: the table, then each failure's tail."""
     lines = [f"### {title}", "", f"| {' | '.join(COLUMNS)} |", f"|{'---|' * len(COLUMNS)}"]
     for name, result, seconds, cached, artifacts in _rows(results):
-        mark = "✅" if result == "PASS" else "❌"
+        mark = {"PASS": "✅", "SKIP": "⏭️"}.get(result, "❌")
         code = f"`{artifacts}`" if artifacts else ""
         lines.append(f"| {name} | {mark} {result} | {seconds} | {cached} | {code} |")
+    skipped = _skip_reasons(results)
+    lines += ["", *skipped] if skipped else []
     for failed in (r for r in results if not r.passed):
         output = tail(failed.output)
         fence = "`" * (max((len(run) for run in re.findall("`+", output)), default=0) + 3)

@@ -20,6 +20,8 @@ PLAYWRIGHT = "1.65.1"
 # The web server of the frontend image (and of the e2e stack): nginx's smallest official
 # variant (Alpine, no modules, busybox for the shell and wget; no curl).
 NGINX = "1.29"
+# The Redis service of backends that use it (tools/engine/images/redis-8.image here).
+REDIS = "8"
 
 
 def checked(kind: str, version: str, supported: tuple[str, ...]) -> str:
@@ -43,6 +45,11 @@ def node_image(version: str) -> str:
 def postgres_image(version: str) -> str:
     """The PostgreSQL image run as a service for backend tests."""
     return f"postgres:{checked('PostgreSQL', version, POSTGRES_VERSIONS)}"
+
+
+def redis_image(version: str = REDIS) -> str:
+    """The Redis image a backend's tests get when the app uses Redis."""
+    return f"redis:{version}"
 
 
 def playwright_image(version: str = PLAYWRIGHT) -> str:
@@ -83,3 +90,16 @@ SSH_CLIENT = "trixie-scm"
 def ssh_client_image() -> str:
     """The image deploy, rollback and releases run ssh in."""
     return f"buildpack-deps:{SSH_CLIENT}"
+
+
+# Installers of the Python locks pip cannot read, and the report tools a repository may lack
+# (installed from PyPI in the test containers only; bumped by hand, with the app variants'
+# CLI tests as the check: tests/cli/test_variants_cli.py).
+POETRY = "2.5.1"
+UV = "0.13.9"
+PIPENV = "2026.10.3"
+COVERAGE = "7.17.5"
+XMLRUNNER = "4.0.0"  # unittest-xml-reporting: JUnit XML of `manage.py test`
+# The JavaScript package managers npm does not bring (installed with npm, in the image).
+PNPM = "10.34.8"
+YARN = "1.22.22"

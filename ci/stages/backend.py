@@ -5,31 +5,24 @@ host-native test tier imports them, so the pipeline and the tests cannot drift.
 """
 
 import shlex
+from dataclasses import dataclass
+from pathlib import Path
 
 import dagger
 
+from ci.profile import BackendProfile, commands
 from ci.stages.common import each_command, with_env, with_health_check
-from ci.stages.postgres import ALIAS, database_url, postgres_service
+from ci.stages.postgres import ALIAS, DATABASE, PASSWORD, USER, database_url, postgres_service
 from ci.stages.python import python_base, with_locked_requirements
+from ci.stages.redis import REDIS_ALIAS, redis_service, redis_url
+
+SCRIPTS = Path(__file__).parent.parent / "scripts"
 
 WORKDIR = "/app"
-REPORTS_DIR = "reports"
+REPORTS_DIR = commands.REPORTS_DIR
 STATIC_DIR = "staticfiles"  # STATIC_ROOT in the project's settings.py
 SERVER_PORT = 8000
 
-LINT_COMMANDS = {
-    "ruff": ["ruff", "check", "."],
-    "ruff-format": ["ruff", "format", "--check", "."],
-    "mypy": ["mypy", "."],
-    "bandit": ["bandit", "-q", "-c", "pyproject.toml", "-r", "."],
-}
-TEST_COMMAND = [
-    "pytest",
-    f"--junitxml={REPORTS_DIR}/junit.xml",
-    "--cov",
-    "--cov-report=term",
-    f"--cov-report=xml:{REPORTS_DIR}/coverage.xml",
-]
 MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", "--dry-run"]
 MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
 DEMO_DATA_COMMAND = ["python", "manage.py", "load_demo_data"]
@@ -41,9 +34,17 @@ HEALTHCHECK_SCRIPT = (
 )
 
 
-def serve_command(bind: str, project: str) -> list[str]:
-    """Gunicorn serving Django project `project` (its wsgi module) on `bind`, logging requests."""
-    gunicorn = ["python", "-m", "gunicorn", f"{project}.wsgi"]
+def serve_command(bind: str, application: str, server: str = "gunicorn") -> list[str]:
+    """`server` serving `application` (module:callable) on `bind` (host:port), logging requests.
+
+    gunicorn for a WSGI application; uvicorn or daphne for an ASGI one.
+    """
+    host, port = bind.rsplit(":", 1)
+    if server == "uvicorn":
+        return ["python", "-m", "uvicorn", application, f"--host={host}", f"--port={port}"]
+    if server == "daphne":
+        return ["daphne", "-b", host, "-p", port, application]
+    gunicorn = ["python", "-m", "gunicorn", application]
     return [*gunicorn, f"--bind={bind}", "--workers=2", "--access-logfile=-"]
 
 
@@ -66,12 +67,72 @@ def test_settings(db_url: str) -> dict[str, str]:
     return {"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET_KEY}
 
 
-def backend_base(backend: dagger.Directory, python_version: str) -> dagger.Container:
-    """Dev dependencies installed from the lock, then test settings, then the source."""
-    container = with_locked_requirements(
-        python_base(python_version), WORKDIR, backend.file("requirements-dev.txt")
+@dataclass(frozen=True)
+class BackendApp:
+    """The repository and what its profile says of the backend: what the stages build from."""
+
+    source: dagger.Directory
+    profile: BackendProfile
+
+    @property
+    def directory(self) -> dagger.Directory:
+        """The backend's own directory (manage.py's)."""
+        return self.source.directory(self.profile.dir.value or ".")
+
+
+def database_settings(profile: BackendProfile) -> dict[str, str]:
+    """Every common way of naming the test database, the settings module, and its own env.
+
+    DATABASE_URL, DB_* and POSTGRES_* all point at the PostgreSQL service; the
+    repository's `[backend] test-env` (pipeline.toml) comes last and wins.
+    """
+    url = database_url()
+    parts = {"NAME": DATABASE, "USER": USER, "PASSWORD": PASSWORD, "HOST": ALIAS, "PORT": "5432"}
+    named = {f"DB_{k}": v for k, v in parts.items()} | {
+        f"POSTGRES_{k}": v for k, v in parts.items()
+    }
+    named["POSTGRES_DB"] = DATABASE
+    redis = {"REDIS_URL": redis_url(), "CELERY_BROKER_URL": redis_url()}
+    services = redis if "redis" in profile.services.value else {}
+    return (
+        test_settings(url)
+        | named
+        | services
+        | {"DJANGO_SETTINGS_MODULE": profile.settings.value}
+        | dict(profile.test_env.value)
     )
-    return with_env(container, test_settings(database_url())).with_directory(WORKDIR, backend)
+
+
+def with_dependencies(container: dagger.Container, app: BackendApp) -> dagger.Container:
+    """The backend's lock installed the repository's way, before any source arrives.
+
+    Only the files the install reads are copied in, so editing source keeps this
+    layer cached; a manager other than pip is installed first, pinned (ci.versions).
+    """
+    install = app.profile.install.value
+    container = container.with_workdir(WORKDIR)
+    if install.manager == "uv":
+        container = container.with_env_variable("UV_PROJECT_ENVIRONMENT", "/usr/local")
+    for path, target in commands.install_paths(install, app.profile.dir.value).items():
+        container = container.with_file(f"{WORKDIR}/{target}", app.source.file(path))
+    for command in commands.python_install(install, app.profile.dir.value):
+        container = container.with_exec(command)
+    return container
+
+
+def backend_base(app: BackendApp, python_version: str) -> dagger.Container:
+    """Dev dependencies installed from the lock, report tools, test settings, then the source."""
+    container = with_dependencies(python_base(python_version), app)
+    tools = commands.report_tools(app.profile)
+    if tools:
+        container = container.with_exec(["pip", "install", *tools])
+    for script in commands.TEST_SCRIPTS:
+        text = (SCRIPTS / script).read_text()
+        container = container.with_new_file(f"{commands.SCRIPTS_DIR}/{script}", text)
+    if app.profile.test_runner.value == "django":
+        container = container.with_env_variable("PYTHONPATH", commands.SCRIPTS_DIR)
+    container = with_env(container, database_settings(app.profile))
+    return container.with_directory(WORKDIR, app.directory)
 
 
 def backend_runtime(backend: dagger.Directory, python_version: str) -> dagger.Container:
@@ -86,9 +147,10 @@ def backend_server(
     python_version: str,
     postgres_version: str,
     release: str,
-    project: str,
+    application: str,
+    server: str = "gunicorn",
 ) -> dagger.Service:
-    """The backend served by gunicorn on port 8000 over a fresh, migrated PostgreSQL.
+    """The backend served by its server on port 8000 over a fresh, migrated PostgreSQL.
 
     Migrations and demo data load when the service starts, against the database
     it is bound to; it is ready when /api/health/ answers 200.
@@ -97,7 +159,7 @@ def backend_server(
         [
             shlex.join(MIGRATE_COMMAND),
             shlex.join(DEMO_DATA_COMMAND),
-            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}", project)),
+            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}", application, server)),
         ]
     )
     container = with_env(
@@ -111,39 +173,48 @@ def backend_server(
 
 
 def backend_env(
-    backend: dagger.Directory,
+    app: BackendApp,
     python_version: str,
     postgres_version: str,
     stage: str = "backend-test",
 ) -> dagger.Container:
-    """What `backend_base` has plus a PostgreSQL of `stage`'s own bound as `db`."""
-    database = postgres_service(postgres_version, f"{stage} python{python_version}")
-    return backend_base(backend, python_version).with_service_binding(ALIAS, database)
+    """What `backend_base` has plus a PostgreSQL of `stage`'s own bound as `db` (and Redis)."""
+    owner = f"{stage} python{python_version}"
+    container = backend_base(app, python_version).with_service_binding(
+        ALIAS, postgres_service(postgres_version, owner)
+    )
+    if "redis" in app.profile.services.value:
+        container = container.with_service_binding(REDIS_ALIAS, redis_service(owner))
+    return container
 
 
-def backend_lint(backend: dagger.Directory, python_version: str) -> dict[str, dagger.Container]:
-    """One container per lint command, each ending in that command."""
-    return each_command(backend_base(backend, python_version), LINT_COMMANDS)
+def backend_lint(app: BackendApp, python_version: str) -> dict[str, dagger.Container]:
+    """One container per linter the backend's lock installs, each ending in that command."""
+    return each_command(backend_base(app, python_version), commands.backend_lint(app.profile))
 
 
 def backend_tests(
-    backend: dagger.Directory,
+    app: BackendApp,
     python_version: str,
     postgres_version: str,
     expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
 ) -> dagger.Container:
-    """Run pytest with coverage against PostgreSQL; JUnit and coverage XML land in reports/."""
+    """The suite with coverage against PostgreSQL; JUnit and coverage XML land in reports/.
+
+    First a check that the settings really use that PostgreSQL (not an SQLite fallback).
+    """
     return (
-        backend_env(backend, python_version, postgres_version)
+        backend_env(app, python_version, postgres_version)
         .with_exec(["mkdir", "-p", REPORTS_DIR])
-        .with_exec(TEST_COMMAND, expect=expect)
+        .with_exec(commands.postgres_check())
+        .with_exec(commands.backend_test(app.profile), expect=expect)
     )
 
 
 def migrations_check(
-    backend: dagger.Directory, python_version: str, postgres_version: str
+    app: BackendApp, python_version: str, postgres_version: str
 ) -> dagger.Container:
     """Fails when the models and the committed migrations disagree."""
-    return backend_env(backend, python_version, postgres_version, "migrations-check").with_exec(
+    return backend_env(app, python_version, postgres_version, "migrations-check").with_exec(
         MIGRATIONS_CHECK_COMMAND
     )

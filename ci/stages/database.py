@@ -22,12 +22,11 @@ BACKUP_COMMAND = [
     f"&& pg_restore --list {BACKUP_PATH} > /dev/null",
 ]
 
-# Every migration applied to an empty database, reversed to zero, and applied again.
-ROUNDTRIP_COMMANDS = [
-    backend.MIGRATE_COMMAND,
-    ["python", "manage.py", "migrate", "store", "zero", "--noinput"],
-    backend.MIGRATE_COMMAND,
-]
+
+def roundtrip_commands(apps: tuple[str, ...]) -> list[list[str]]:
+    """Every migration applied, each of the backend's own `apps` reversed to zero, re-applied."""
+    back = [["python", "manage.py", "migrate", app, "zero", "--noinput"] for app in apps]
+    return [backend.MIGRATE_COMMAND, *back, backend.MIGRATE_COMMAND]
 
 
 def migration_runner(
@@ -64,12 +63,10 @@ def backup(db_url: dagger.Secret, postgres_version: str, run_id: str) -> dagger.
 
 
 def migrations_roundtrip(
-    backend_dir: dagger.Directory, python_version: str, postgres_version: str
+    app: backend.BackendApp, python_version: str, postgres_version: str
 ) -> dagger.Container:
-    """Apply every migration to an empty database, reverse them all, apply them again."""
-    container = backend.backend_env(
-        backend_dir, python_version, postgres_version, "migrations-roundtrip"
-    )
-    for command in ROUNDTRIP_COMMANDS:
+    """Apply every migration to an empty database, reverse the app's own, apply them again."""
+    container = backend.backend_env(app, python_version, postgres_version, "migrations-roundtrip")
+    for command in roundtrip_commands(app.profile.migration_apps.value):
         container = container.with_exec(command)
     return container

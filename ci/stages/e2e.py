@@ -25,19 +25,23 @@ REPORT_DIRS = ["playwright-report", "test-results"]
 
 def app_stack(
     backend_dir: dagger.Directory,
-    frontend_dir: dagger.Directory,
+    app: frontend.FrontendApp,
     python_version: str,
     node_version: str,
     postgres_version: str,
-    project: str,
+    served: tuple[str, str],
 ) -> dagger.Service:
-    """The frontend service, with the backend (Django project `project`) and its database."""
-    server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE, project)
-    image = images.frontend_image(frontend_dir, frontend.frontend_build(frontend_dir, node_version))
+    """The frontend service, with the backend and its database.
+
+    `served` is the backend's application (module:callable) and its server (gunicorn, ...).
+    """
+    server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE, *served)
+    frontend_dir = app.source.directory(app.profile.dir.value or ".")
+    image = images.frontend_image(frontend_dir, frontend.frontend_build(app, node_version))
     return frontend.frontend_server(image, server, BACKEND_ALIAS, backend.SERVER_PORT)
 
 
-def e2e_env(frontend_dir: dagger.Directory, stack: dagger.Service) -> dagger.Container:
+def e2e_env(app: frontend.FrontendApp, stack: dagger.Service) -> dagger.Container:
     """The Playwright image with the specs, dependencies installed and the stack bound."""
     runner = (
         dag.container()
@@ -45,25 +49,23 @@ def e2e_env(frontend_dir: dagger.Directory, stack: dagger.Service) -> dagger.Con
         .with_mounted_cache(frontend.NPM_CACHE, dag.cache_volume("npm-playwright"))
     )
     env = {"CI": "true", "E2E_BASE_URL": f"http://{FRONTEND_ALIAS}:{frontend.SERVER_PORT}"}
-    return with_env(frontend.with_frontend(runner, frontend_dir), env).with_service_binding(
+    return with_env(frontend.with_frontend(runner, app), env).with_service_binding(
         FRONTEND_ALIAS, stack
     )
 
 
 def e2e_run(
     runner: dagger.Container,
-    suite: str,
+    command: list[str],
     expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
 ) -> dagger.Container:
-    """The suite's specs run in `runner`; reports land in REPORT_DIRS."""
-    return runner.with_exec(["mkdir", "-p", *REPORT_DIRS]).with_exec(
-        frontend.E2E_COMMANDS[suite], expect=expect
-    )
+    """The suite's `command` run in `runner`; reports land in REPORT_DIRS."""
+    return runner.with_exec(["mkdir", "-p", *REPORT_DIRS]).with_exec(command, expect=expect)
 
 
-def e2e_reports(run: dagger.Container) -> dagger.Directory:
-    """HTML report, JUnit results, traces, screenshots and videos of a run."""
+def e2e_reports(run: dagger.Container, workdir: str) -> dagger.Directory:
+    """HTML report, JUnit results, traces, screenshots and videos of a run in `workdir`."""
     reports = dag.directory()
     for name in REPORT_DIRS:
-        reports = reports.with_directory(name, run.directory(f"{frontend.WORKDIR}/{name}"))
+        reports = reports.with_directory(name, run.directory(f"{workdir}/{name}"))
     return reports

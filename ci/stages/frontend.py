@@ -1,31 +1,46 @@
-"""Frontend stages: ESLint, the TypeScript check and Vitest with coverage.
+"""Frontend stages: the frontend's own lint, type check, unit tests and build.
 
-The command lists here are the single definition of what each stage runs; the
-host-native test tier imports them.
+Each runs what the profile found (ci.profile.commands, the one definition of the
+commands, which the host-native test tier imports too), with the repository's own
+package manager and frozen lock.
 """
+
+from dataclasses import dataclass
 
 import dagger
 from dagger import dag
 
-from ci.stages.common import each_command, http_get, with_health_check
+from ci.errors import PipelineError
+from ci.profile import FrontendProfile, commands
+from ci.profile.js_app import LOCK_FILES
+from ci.stages.common import each_command, http_get, with_env, with_health_check
 from ci.versions import node_image
 
 WORKDIR = "/app"
 SERVER_PORT = 8080
 NPM_CACHE = "/root/.npm"
-REPORTS_DIR = "reports"
+REPORTS_DIR = commands.REPORTS_DIR
 
-INSTALL_COMMAND = ["npm", "ci", "--no-audit", "--no-fund"]
-LINT_COMMANDS = {
-    "eslint": ["npm", "run", "lint"],
-    "tsc": ["npm", "run", "typecheck"],
-}
-TEST_COMMAND = ["npm", "run", "test:coverage"]
-BUILD_COMMAND = ["npm", "run", "build"]
-E2E_COMMANDS = {
-    "quick": ["npm", "run", "e2e:quick"],
-    "full": ["npm", "run", "e2e"],
-}
+# npm packages that fetch a browser when installed: the stages run without the download
+# (the Playwright image brings its browsers; Cypress is not run, see `plan`).
+NO_BROWSER_DOWNLOADS = {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1", "CYPRESS_INSTALL_BINARY": "0"}
+# Beside the manifest and the lock: the package managers' own settings, read by the install.
+INSTALL_SETTINGS = (".npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml")
+
+
+@dataclass(frozen=True)
+class FrontendApp:
+    """The repository and what its profile says of the frontend: what the stages build from."""
+
+    source: dagger.Directory
+    profile: FrontendProfile
+
+    @property
+    def workdir(self) -> str:
+        """Where the frontend is in its container: WORKDIR is the lock's directory."""
+        lock_dir, own = self.profile.lock_dir.value, self.profile.dir.value
+        below = own[len(lock_dir) :].strip("/") if own.startswith(lock_dir) else ""
+        return f"{WORKDIR}/{below}" if below else WORKDIR
 
 
 def node_base(version: str) -> dagger.Container:
@@ -39,49 +54,62 @@ def node_base(version: str) -> dagger.Container:
     )
 
 
-def with_frontend(container: dagger.Container, frontend: dagger.Directory) -> dagger.Container:
-    """`npm ci` from package.json and the lock alone, then the source on top.
+def with_frontend(container: dagger.Container, app: FrontendApp) -> dagger.Container:
+    """The frontend's lock installed with its own package manager, then the source on top.
 
-    Only the two manifest files are copied before the install, so editing source
-    keeps the install layer cached.
+    Only the manifest, the lock and the manager's settings are copied before the install,
+    so editing source keeps the install layer cached. A workspace (the lock above the
+    frontend) is copied whole first: its members' manifests are part of the install.
     """
-    return (
-        container.with_workdir(WORKDIR)
-        .with_file(f"{WORKDIR}/package.json", frontend.file("package.json"))
-        .with_file(f"{WORKDIR}/package-lock.json", frontend.file("package-lock.json"))
-        .with_exec(INSTALL_COMMAND)
-        .with_directory(WORKDIR, frontend)
-    )
+    profile = app.profile
+    lock_dir = app.source.directory(profile.lock_dir.value or ".")
+    container = with_env(container.with_workdir(WORKDIR), NO_BROWSER_DOWNLOADS)
+    if profile.lock_dir.value == profile.dir.value:
+        manifests = lock_dir.filter(include=["package.json", *LOCK_FILES, *INSTALL_SETTINGS])
+    else:
+        manifests = lock_dir
+    container = container.with_directory(WORKDIR, manifests)
+    for command in commands.js_install(profile):
+        container = container.with_exec(command)
+    return container.with_directory(WORKDIR, lock_dir).with_workdir(app.workdir)
 
 
-def frontend_env(frontend: dagger.Directory, node_version: str) -> dagger.Container:
-    """The frontend stages' container: Node.js, dependencies installed, source at /app."""
-    return with_frontend(node_base(node_version), frontend)
+def frontend_env(app: FrontendApp, node_version: str) -> dagger.Container:
+    """The frontend stages' container: Node.js, dependencies installed, source in place."""
+    return with_frontend(node_base(node_version), app)
 
 
-def frontend_lint(frontend: dagger.Directory, node_version: str) -> dict[str, dagger.Container]:
-    """One container per lint command, each ending in that command."""
-    return each_command(frontend_env(frontend, node_version), LINT_COMMANDS)
+def frontend_lint(app: FrontendApp, node_version: str) -> dict[str, dagger.Container]:
+    """One container per lint and type check the frontend has, each ending in that command."""
+    return each_command(frontend_env(app, node_version), commands.frontend_checks(app.profile))
 
 
 def frontend_tests(
-    frontend: dagger.Directory,
+    app: FrontendApp,
     node_version: str,
     expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
-) -> dagger.Container:
-    """Vitest with coverage thresholds; JUnit and coverage land in reports/."""
+) -> dagger.Container | None:
+    """The frontend's unit tests (reports where its config says), or None when it has none."""
+    command = commands.frontend_test(app.profile)
+    if command is None:
+        return None
     return (
-        frontend_env(frontend, node_version)
+        frontend_env(app, node_version)
         .with_exec(["mkdir", "-p", REPORTS_DIR])
-        .with_exec(TEST_COMMAND, expect=expect)
+        .with_exec(command, expect=expect)
     )
 
 
-def frontend_build(frontend: dagger.Directory, node_version: str) -> dagger.Directory:
-    """The production build (dist/)."""
-    return (
-        frontend_env(frontend, node_version).with_exec(BUILD_COMMAND).directory(f"{WORKDIR}/dist")
-    )
+def frontend_build(app: FrontendApp, node_version: str) -> dagger.Directory:
+    """The production build (the directory its build script writes)."""
+    command = commands.frontend_build(app.profile)
+    if command is None:
+        raise PipelineError(
+            f"{app.profile.dir.value or '.'}/package.json has no build script: add one, or "
+            "set [frontend.scripts] build in pipeline.toml."
+        )
+    built = frontend_env(app, node_version).with_exec(command)
+    return built.directory(f"{app.workdir}/{app.profile.build_output.value}")
 
 
 def frontend_server(

@@ -96,9 +96,10 @@ def backend_image(
     platform: str,
     packages: dagger.Directory,
     static: dagger.Directory,
-    project: str,
+    application: str,
+    server: str = "gunicorn",
 ) -> dagger.Container:
-    """The backend for `platform`: gunicorn on port 8000 as a non-root user, no dev tools."""
+    """The backend for `platform`: its server on port 8000 as a non-root user, no dev tools."""
     return (
         dag.container(platform=dagger.Platform(platform))
         .from_(python_image(python_version))
@@ -110,7 +111,9 @@ def backend_image(
         .with_env_variable("PYTHONDONTWRITEBYTECODE", "1")
         .with_user(BACKEND_USER)
         .with_(_health_check(["python", "-c", backend.HEALTHCHECK_SCRIPT]))
-        .with_default_args(backend.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", project))
+        .with_default_args(
+            backend.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", application, server)
+        )
     )
 
 

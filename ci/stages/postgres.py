@@ -9,6 +9,8 @@ from ci.versions import postgres_image
 USER = "printshop"
 DATABASE = "printshop"
 ALIAS = "db"
+# Trust auth: the server asks for no password; settings that demand one get this.
+PASSWORD = "printshop"  # noqa: S105
 
 # pg_isready over TCP: during first-start initialisation the image's temporary
 # server listens on the Unix socket only, so a TCP check cannot pass too early.

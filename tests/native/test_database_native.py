@@ -9,6 +9,7 @@ from ci.stages import backend, database
 from tests.native.conftest import BACKEND
 from tests.support.postgres import free_port
 from tests.support.process import environment, run
+from tests.support.profiles import REFERENCE_PROFILE
 
 pytestmark = pytest.mark.native
 
@@ -64,5 +65,5 @@ def test_every_migration_applies_reverses_and_reapplies(
     backend_bin: Path, fresh_database: str
 ) -> None:
     env = settings([backend_bin], fresh_database)
-    for command in database.ROUNDTRIP_COMMANDS:
+    for command in database.roundtrip_commands(REFERENCE_PROFILE.backend.migration_apps.value):
         run(command, cwd=BACKEND, env=env)

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from ci.stages import backend, frontend
+from ci.profile import commands
+from ci.stages import backend
 from tests.native.conftest import BACKEND, FRONTEND, wait_for_http
 from tests.support.postgres import free_port
 from tests.support.process import environment, run
+from tests.support.profiles import REFERENCE_PROFILE
 
 pytestmark = pytest.mark.native
 
@@ -51,7 +53,9 @@ def backend_url(backend_bin: Path, postgres_url: str) -> Iterator[str]:
     run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
     url = f"http://127.0.0.1:{free_port()}"
     bind = url.removeprefix("http://")
-    with serving(backend.serve_command(bind, "printshop"), BACKEND, env, url + backend.HEALTH_PATH):
+    app = REFERENCE_PROFILE.backend
+    command = backend.serve_command(bind, app.application.value, app.server.value)
+    with serving(command, BACKEND, env, url + backend.HEALTH_PATH):
         yield url
 
 
@@ -59,7 +63,9 @@ def backend_url(backend_bin: Path, postgres_url: str) -> Iterator[str]:
 def frontend_url(node_ready: None, backend_url: str) -> Iterator[str]:
     """The production build served by `vite preview`, proxying /api to the backend."""
     env = environment(API_PROXY_TARGET=backend_url)
-    run(frontend.BUILD_COMMAND, cwd=FRONTEND, env=env)
+    build = commands.frontend_build(REFERENCE_PROFILE.frontend)
+    assert build is not None
+    run(build, cwd=FRONTEND, env=env)
     port = free_port()
     command = ["npm", "run", "preview", "--", f"--port={port}"]
     url = f"http://127.0.0.1:{port}"
@@ -67,7 +73,7 @@ def frontend_url(node_ready: None, backend_url: str) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize("suite", list(frontend.E2E_COMMANDS))
+@pytest.mark.parametrize("suite", ["quick", "full"])
 def test_suite_passes_in_chromium(suite: str, frontend_url: str, chromium: Path) -> None:
     env = environment(
         CI="true",
@@ -75,4 +81,6 @@ def test_suite_passes_in_chromium(suite: str, frontend_url: str, chromium: Path)
         PLAYWRIGHT_CHROMIUM_EXECUTABLE=str(chromium),
         E2E_VIDEO="off",  # Debian's Chromium comes without Playwright's ffmpeg
     )
-    run(frontend.E2E_COMMANDS[suite], cwd=FRONTEND, env=env)
+    command = commands.end_to_end(REFERENCE_PROFILE.frontend, suite)
+    assert command is not None
+    run(command, cwd=FRONTEND, env=env)

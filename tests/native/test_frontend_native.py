@@ -5,20 +5,27 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from ci.profile import commands
 from ci.stages import frontend
 from tests.native.conftest import FRONTEND
 from tests.support.process import environment, run
+from tests.support.profiles import REFERENCE_PROFILE
 
 pytestmark = pytest.mark.native
 
 
-@pytest.mark.parametrize("name", list(frontend.LINT_COMMANDS))
+CHECKS = commands.frontend_checks(REFERENCE_PROFILE.frontend)
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
 def test_lint_command_passes(name: str, node_ready: None) -> None:
-    run(frontend.LINT_COMMANDS[name], cwd=FRONTEND, env=environment(CI="true"))
+    run(CHECKS[name], cwd=FRONTEND, env=environment(CI="true"))
 
 
 def test_suite_passes_with_coverage_reports(node_ready: None) -> None:
-    run(frontend.TEST_COMMAND, cwd=FRONTEND, env=environment(CI="true"))
+    command = commands.frontend_test(REFERENCE_PROFILE.frontend)
+    assert command is not None
+    run(command, cwd=FRONTEND, env=environment(CI="true"))
 
     reports = FRONTEND / frontend.REPORTS_DIR
     suites = ET.parse(reports / "junit.xml").getroot()

@@ -5,6 +5,7 @@ from dagger import dag
 
 from ci.stages import backend, database
 from tests.support import plan
+from tests.support.profiles import REFERENCE_PROFILE
 
 CANARY = "postgres://admin:canary-Zq8v@prod-db.example:5432/shop"
 BACKEND = dag.host().directory("app/backend")
@@ -69,6 +70,11 @@ def test_backup_is_pg_dump_verified_by_pg_restore_in_the_postgres_image() -> Non
 
 
 def test_roundtrip_applies_reverses_and_reapplies_against_postgres() -> None:
-    container = database.migrations_roundtrip(BACKEND, "3.13", "17")
-    assert plan.execs(container)[-3:] == database.ROUNDTRIP_COMMANDS
+    app = backend.BackendApp(dag.host().directory("."), REFERENCE_PROFILE.backend)
+    container = database.migrations_roundtrip(app, "3.13", "17")
+    assert plan.execs(container)[-3:] == [
+        ["python", "manage.py", "migrate", "--noinput"],
+        ["python", "manage.py", "migrate", "store", "zero", "--noinput"],
+        ["python", "manage.py", "migrate", "--noinput"],
+    ]
     assert plan.named(container, "withServiceBinding")[0].args["alias"] == "db"

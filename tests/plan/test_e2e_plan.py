@@ -2,7 +2,8 @@
 
 import dagger
 
-from ci.stages import backend, e2e, frontend
+from ci.choices import Suite
+from ci.stages import backend, e2e
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
 
@@ -18,8 +19,13 @@ def test_runner_is_the_playwright_image_pointed_at_the_frontend() -> None:
     )
     assert plan.env(env)["E2E_BASE_URL"] == "http://frontend:8080"
     assert plan.env(env)["CI"] == "true"
-    install = plan.position(env, "withExec", args=frontend.INSTALL_COMMAND)
-    assert install < plan.position(env, "withDirectory", path="/app")
+    install = plan.position(env, "withExec", args=["npm", "ci", "--no-audit", "--no-fund"])
+    manifests, source = (
+        i
+        for i, c in enumerate(plan.calls(env))
+        if c.name == "withDirectory" and c.args["path"] == "/app"
+    )
+    assert manifests < install < source
 
 
 def test_services_chain_db_backend_frontend_each_with_a_health_check() -> None:
@@ -50,7 +56,7 @@ def test_backend_migrates_loads_demo_data_then_serves_with_gunicorn() -> None:
     (start,) = plan.named(backend_service, "asService")
     script = start.args["args"][-1]
     assert script.index("migrate") < script.index("load_demo_data") < script.index("gunicorn")
-    assert "exec python -m gunicorn printshop.wsgi --bind=0.0.0.0:8000" in script
+    assert "exec python -m gunicorn printshop.wsgi:application --bind=0.0.0.0:8000" in script
     assert plan.env(backend_service)["SECURE_SSL_REDIRECT"] == "false"
     assert plan.env(backend_service)["RELEASE"] == e2e.RELEASE
     # the runtime lock, as the image will have it: no dev tools in the served app
@@ -59,11 +65,17 @@ def test_backend_migrates_loads_demo_data_then_serves_with_gunicorn() -> None:
     assert backend.HEALTH_PATH in health.args["args"][-1]
 
 
-def test_suites_run_their_command_and_reports_come_from_the_run() -> None:
+def test_suites_run_their_scripts_and_reports_come_from_the_run() -> None:
     env = runner()
-    for suite, command in frontend.E2E_COMMANDS.items():
-        assert plan.execs(e2e.e2e_run(env, suite))[-1] == command
-    reports = e2e.e2e_reports(e2e.e2e_run(env, "full"))
+    pipeline = make_pipeline()
+    assert plan.execs(e2e.e2e_run(env, pipeline._end_to_end_command(Suite.QUICK)))[-1] == [
+        "npm",
+        "run",
+        "e2e:quick",
+    ]
+    full = e2e.e2e_run(env, pipeline._end_to_end_command(Suite.FULL))
+    assert plan.execs(full)[-1] == ["npm", "run", "e2e"]
+    reports = e2e.e2e_reports(full, "/app")
     exported = {c.args["path"] for c in plan.named(reports, "withDirectory")}
     assert exported == set(e2e.REPORT_DIRS)
     sources = [plan.calls(c.args["source"])[-1] for c in plan.named(reports, "withDirectory")]

@@ -74,7 +74,15 @@ def test_backend_image_is_non_root_gunicorn_with_health_check_and_no_tests() -> 
     assert plan.named(image, "withUser")[-1].args["name"] == images.BACKEND_USER
     assert not images.BACKEND_USER.startswith("0:")
     (args,) = plan.named(image, "withDefaultArgs")
-    assert args.args["args"] == backend.serve_command("0.0.0.0:8000", "printshop")
+    assert args.args["args"] == [
+        "python",
+        "-m",
+        "gunicorn",
+        "printshop.wsgi:application",
+        "--bind=0.0.0.0:8000",
+        "--workers=2",
+        "--access-logfile=-",
+    ]
     (health,) = plan.named(image, "withDockerHealthcheck")
     assert backend.HEALTH_PATH in health.args["args"][-1]
     source = plan.named(image, "withDirectory")[1]

@@ -11,6 +11,7 @@ from ci.pipeline import Pipeline
 from ci.stages import backend, database, frontend, pipeline_code, sbom
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
+from tests.support.profiles import REFERENCE_PROFILE
 from tests.support.registration import read, registered
 
 
@@ -30,7 +31,7 @@ async def test_test_runs_exactly_the_pull_request_checks() -> None:
     }
 
 
-def test_test_passes_its_end_to_end_suite_on() -> None:
+def test_test_passes_its_end_to_end_suite_on() -> None:  # the reference app has a suite
     pipeline = make_pipeline()
     for suite in Suite:
         gate = pipeline._gates(suite)["end-to-end"]
@@ -40,21 +41,26 @@ def test_test_passes_its_end_to_end_suite_on() -> None:
 
 
 def test_lint_covers_backend_frontend_and_pipeline_commands() -> None:
-    stages = make_pipeline()._lint_stages()
-    expected = {
-        **{f"backend {n}": c for n, c in backend.LINT_COMMANDS.items()},
-        **{f"frontend {n}": c for n, c in frontend.LINT_COMMANDS.items()},
-        **{f"pipeline {n}": c for n, c in pipeline_code.LINT_COMMANDS.items()},
+    stages = make_pipeline()._lint_containers()
+    assert {name: plan.execs(c)[-1][:3] for name, c in stages.items()} == {
+        "backend ruff": ["ruff", "check", "."],
+        "backend ruff-format": ["ruff", "format", "--check"],
+        "backend mypy": ["mypy", "."],
+        "backend bandit": ["bandit", "-q", "-c"],
+        "frontend eslint": ["npm", "run", "lint"],
+        "frontend tsc": ["npm", "run", "typecheck"],
+        "pipeline ruff": ["ruff", "check", "ci"],
+        "pipeline ruff-format": ["ruff", "format", "--check"],
+        "pipeline mypy": ["mypy", "ci", "tests"],
     }
-    assert {name: plan.execs(c)[-1] for name, c in stages.items()} == expected
 
 
 def test_env_functions_match_their_stages() -> None:
     p = make_pipeline(python_version="3.12", node_version="22", postgres_version="16")
-    backend_dir = p.source.directory("app/backend")
-    frontend_dir = p.source.directory("app/frontend")
-    assert plan.calls(p.backend_env()) == plan.calls(backend.backend_env(backend_dir, "3.12", "16"))
-    assert plan.calls(p.frontend_env()) == plan.calls(frontend.frontend_env(frontend_dir, "22"))
+    backend_app = backend.BackendApp(p.source, REFERENCE_PROFILE.backend)
+    frontend_app = frontend.FrontendApp(p.source, REFERENCE_PROFILE.frontend)
+    assert plan.calls(p.backend_env()) == plan.calls(backend.backend_env(backend_app, "3.12", "16"))
+    assert plan.calls(p.frontend_env()) == plan.calls(frontend.frontend_env(frontend_app, "22"))
     service = plan.named(p.backend_env(), "withServiceBinding")[0].args["service"]
     assert plan.named(service, "from")[0].args["address"] == "postgres:16"
 

@@ -8,11 +8,11 @@ from dagger import dag
 
 from ci import versions
 from ci.errors import PipelineError
-from ci.layout import AppLayout
 from ci.stages import sbom, scan, signing
 from ci.supply_chain import Signer, named_images
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
+from tests.support.profiles import REFERENCE_PROFILE
 
 PLATFORMS = ["linux/amd64", "linux/arm64"]
 REFERENCE = "ghcr.io/acme/printshop/backend@sha256:" + "ab" * 32
@@ -50,15 +50,18 @@ def test_syft_catalogues_an_image_once_into_both_formats_without_calling_home() 
     assert plan.calls(cdx.args["source"])[:-1] == plan.calls(syft)[:-1]
 
 
-@pytest.mark.parametrize("layout", [AppLayout(), AppLayout("backend", "web/frontend")])
-def test_the_source_sbom_reads_only_the_lock_files(layout: AppLayout) -> None:
-    out = sbom.source_sboms(sbom.lock_files(dag.host().directory("."), layout.lock_files))
+@pytest.mark.parametrize(
+    "locks",
+    [
+        REFERENCE_PROFILE.lock_files,
+        ("backend/poetry.lock", "web/frontend/pnpm-lock.yaml"),
+    ],
+)
+def test_the_source_sbom_reads_only_the_lock_files(locks: tuple[str, str]) -> None:
+    out = sbom.source_sboms(sbom.lock_files(dag.host().directory("."), locks))
     syft = plan.named(out, "withFile")[0].args["source"]
     (mount,) = plan.named(syft, "withMountedDirectory")
-    assert [c.args["path"] for c in plan.named(mount.args["source"], "withFile")] == [
-        f"{layout.backend}/requirements.txt",
-        f"{layout.frontend}/package-lock.json",
-    ]
+    assert tuple(c.args["path"] for c in plan.named(mount.args["source"], "withFile")) == locks
 
 
 def test_a_given_database_scans_offline_and_fetches_nothing() -> None:

@@ -44,6 +44,7 @@ PUBLIC_FUNCTIONS = {
     "scan_env",
     "sign",
     "verify",
+    "plan",
 }
 # Functions with effects outside the engine, or whose answer changes with the outside.
 NEVER_CACHED = {
@@ -146,13 +147,13 @@ async def test_versions_and_layout_are_optional_arguments_with_defaults(
     registration: Registration,
 ) -> None:
     args = registration.constructor.args
+    # Empty: detected from the repository (`plan` shows what and from which file).
     assert {n: a.default for n, a in args.items() if n != "source"} == {
-        "python_version": '"3.13"',
-        "node_version": '"24"',
+        "python_version": '""',
+        "node_version": '""',
         "postgres_version": '"17"',
-        "backend_dir": '"app/backend"',
-        "frontend_dir": '"app/frontend"',
-        "django_project": '"printshop"',
+        "backend_dir": '""',
+        "frontend_dir": '""',
     }
 
 

@@ -5,8 +5,10 @@ import re
 import tomllib
 
 from ci import versions
+from ci.profile import commands
 from ci.stages import e2e, frontend
 from tests.support.process import REPO
+from tests.support.profiles import REFERENCE_PROFILE
 
 FRONTEND = REPO / "app" / "frontend"
 BACKEND = REPO / "app" / "backend"
@@ -25,15 +27,18 @@ def test_supported_versions_are_what_the_app_declares() -> None:
     assert project["requires-python"] == f">={min(versions.PYTHON_VERSIONS)}"
 
 
-def test_package_scripts_exist_for_every_stage_command() -> None:
+def test_the_reference_frontend_runs_its_own_scripts_for_every_stage() -> None:
     scripts = json.loads((FRONTEND / "package.json").read_text())["scripts"]
-    commands = [
-        *frontend.LINT_COMMANDS.values(),
-        frontend.TEST_COMMAND,
-        frontend.BUILD_COMMAND,
-        *frontend.E2E_COMMANDS.values(),
+    front = REFERENCE_PROFILE.frontend
+    stages = [
+        *commands.frontend_checks(front).values(),
+        commands.frontend_test(front),
+        commands.frontend_build(front),
+        commands.end_to_end(front, "quick"),
+        commands.end_to_end(front, "full"),
     ]
-    for command in commands:
+    for command in stages:
+        assert command is not None
         assert command[:2] == ["npm", "run"]
         assert command[2] in scripts
 

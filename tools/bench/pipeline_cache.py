@@ -39,10 +39,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from ci.stages import backend, database, frontend, pipeline_code  # noqa: E402
+from ci.profile import commands as profile_commands  # noqa: E402
+from ci.stages import backend, database, pipeline_code  # noqa: E402
 
 # The same copy of the checkout and escape-stripping the CLI tier uses (the log is coloured).
 from tests.support.dagger_cli import checkout_copy, readable  # noqa: E402
+from tools.app_profile import ROOT, profile_of_directory  # noqa: E402
 
 TOUCHED = "app/backend/store/apps.py"
 PRUNE = ["core", "engine", "local-cache", "prune"]
@@ -131,15 +133,22 @@ def function_call(log: str) -> Span | None:
 
 def stage_commands() -> dict[str, str]:
     """The last command of every stage `test` runs, as the progress log prints it."""
+    app = profile_of_directory(ROOT)
+    back, front = app.backend, app.frontend
     commands = {
-        "backend-test": backend.TEST_COMMAND,
-        "frontend-test": frontend.TEST_COMMAND,
+        "backend-test": profile_commands.backend_test(back),
+        "frontend-test": profile_commands.frontend_test(front) or [],
         "migrations-check": backend.MIGRATIONS_CHECK_COMMAND,
-        "migrations-roundtrip": database.ROUNDTRIP_COMMANDS[1],
-        "end-to-end": frontend.E2E_COMMANDS["quick"],
+        "migrations-roundtrip": database.roundtrip_commands(back.migration_apps.value)[1],
+        "end-to-end": profile_commands.end_to_end(front, "quick") or [],
     }
-    for part, lint in (("backend", backend), ("frontend", frontend), ("pipeline", pipeline_code)):
-        for name, command in lint.LINT_COMMANDS.items():
+    lints = {
+        "backend": profile_commands.backend_lint(back),
+        "frontend": profile_commands.frontend_checks(front),
+        "pipeline": pipeline_code.LINT_COMMANDS,
+    }
+    for part, lint in lints.items():
+        for name, command in lint.items():
             commands[f"lint {part} {name}"] = command
     return {stage: shlex.join(command) for stage, command in commands.items()}
 

@@ -1,0 +1,141 @@
+"""What `plan` prints: the profile, each value with what decided it, then each stage."""
+
+import io
+import json
+import shlex
+from dataclasses import asdict, dataclass, field
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ci.profile import commands, skips
+from ci.profile.model import AppProfile, Found
+
+MIGRATE = ["python", "manage.py", "migrate", "--noinput"]
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    """A stage as `plan` shows it: the commands it runs and why, or why it is skipped."""
+
+    name: str
+    commands: list[list[str]] = field(default_factory=list)
+    why: str = ""
+    skipped: str = ""
+
+
+def stages(profile: AppProfile) -> list[PlannedStage]:
+    """Every stage `test` runs for this profile, in order."""
+    back, front = profile.backend, profile.frontend
+    install = back.install.value
+    kind = install.manager + ("" if install.manager != "pip" or install.hashed else ", no hashes")
+    services = ", ".join(["PostgreSQL", *(s.capitalize() for s in back.services.value)])
+    lint = commands.backend_lint(back)
+    planned = [
+        PlannedStage(
+            "backend install",
+            [*commands.python_install(install, back.dir.value), *_pip(commands.report_tools(back))],
+            f"{back.install.source} ({kind})",
+        ),
+        *(
+            PlannedStage(
+                f"lint: backend {name}", [command], f"{name.split('-')[0]} in {back.linters.source}"
+            )
+            for name, command in lint.items()
+        ),
+        *(
+            PlannedStage(f"lint: frontend {name}", [command], front.scripts.source)
+            for name, command in commands.frontend_checks(front).items()
+        ),
+        PlannedStage(
+            "backend-test",
+            [commands.postgres_check(), commands.backend_test(back)],
+            f"{back.test_runner.value} ({back.test_runner.source}) with {back.settings.value} "
+            f"against {services}",
+        ),
+        PlannedStage(
+            "migrations-check",
+            [["python", "manage.py", "makemigrations", "--check", "--dry-run"]],
+            back.settings.source,
+        ),
+        PlannedStage(
+            "migrations-roundtrip",
+            [
+                MIGRATE,
+                *[[*MIGRATE[:3], app, "zero", "--noinput"] for app in back.migration_apps.value],
+                MIGRATE,
+            ],
+            back.migration_apps.source,
+        ),
+        PlannedStage("frontend install", commands.js_install(front), front.package_manager.source),
+        _optional(
+            "frontend-test",
+            commands.frontend_test(front),
+            front.scripts.source,
+            skips.frontend_test(profile),
+        ),
+        _optional(
+            "frontend build",
+            commands.frontend_build(front),
+            f"{front.scripts.source}, into {front.build_output.value}/",
+            None,
+        ),
+        _optional(
+            "end-to-end",
+            commands.end_to_end(front, "quick"),
+            front.end_to_end.source,
+            skips.end_to_end(profile),
+        ),
+    ]
+    reason = skips.backend_lint(profile)
+    return [*([PlannedStage("lint: backend", skipped=reason)] if reason else []), *planned]
+
+
+def _pip(tools: list[str]) -> list[list[str]]:
+    return [["pip", "install", *tools]] if tools else []
+
+
+def _optional(name: str, command: list[str] | None, why: str, reason: str | None) -> PlannedStage:
+    if command is None:
+        return PlannedStage(name, skipped=reason or "nothing to run")
+    return PlannedStage(name, [command], why)
+
+
+def as_json(profile: AppProfile) -> str:
+    """The profile and the stages as JSON: {"profile": {...}, "stages": [...]}."""
+    data = {"profile": profile.as_dict(), "stages": [asdict(s) for s in stages(profile)]}
+    return json.dumps(data, indent=2)
+
+
+def as_text(profile: AppProfile) -> str:
+    """The profile as a table (value, decided by), then each stage's commands and why."""
+    found = Table("Part", "Setting", "Value", "Decided by", box=box.SIMPLE_HEAD, pad_edge=False)
+    for part, values in (("backend", profile.backend), ("frontend", profile.frontend)):
+        for name, value in vars(values).items():
+            row = (part, name.replace("_", "-"), _shown(value), value.source)
+            found.add_row(*map(escape, row))
+    planned = Table("Stage", "Runs", "Why", box=box.SIMPLE_HEAD, pad_edge=False)
+    for stage in stages(profile):
+        runs = "\n".join(shlex.join(c) for c in stage.commands) or "skipped"
+        planned.add_row(*map(escape, (stage.name, runs, stage.skipped or stage.why)))
+    config = profile.config_file or "none (pipeline.toml sets what is wrong: see the README)"
+    return "\n\n".join([_render(found), f"Settings file: {config}", _render(planned)])
+
+
+def _shown(value: Found[object]) -> str:
+    inner = value.value
+    if isinstance(inner, dict):
+        return ", ".join(f"{k}={v}" for k, v in inner.items()) or "(none)"
+    if isinstance(inner, tuple):
+        return ", ".join(str(v) for v in inner) or "(none)"
+    if hasattr(inner, "manager"):
+        return f"{inner.manager}: {', '.join(inner.files)}"  # type: ignore[attr-defined]
+    return str(inner) if inner not in ("", None) else "(none)"
+
+
+def _render(table: Table) -> str:
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None, force_terminal=False).print(table)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines() if line.strip())

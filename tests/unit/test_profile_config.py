@@ -1,0 +1,95 @@
+"""pipeline.toml and the constructor's options over what detection finds."""
+
+import pytest
+
+from ci.errors import PipelineError
+from ci.profile import SourceTree, detect
+
+APP = {
+    "backend/manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")',
+    "backend/shop/settings.py": 'WSGI_APPLICATION = "shop.wsgi.application"\n',
+    "backend/requirements.txt": "Django\n",
+    "frontend/package.json": '{"dependencies": {"react": "19"}, "scripts": {"test": "jest"}}',
+    "frontend/package-lock.json": None,
+}
+
+
+def with_config(text: str, **files: str | None) -> SourceTree:
+    return SourceTree.of(APP | {"pipeline.toml": text} | files)
+
+
+def test_settings_of_pipeline_toml_win_and_say_so() -> None:
+    profile = detect(
+        with_config(
+            """
+            [backend]
+            settings = "shop.settings_ci"
+            test-runner = "pytest"
+            services = ["redis"]
+            linters = ["ruff"]
+            [backend.test-env]
+            STRIPE_KEY = "sk_test_dummy"
+            [frontend]
+            install-flags = ["--legacy-peer-deps"]
+            [frontend.scripts]
+            test = "test:ci"
+            """
+        )
+    )
+    backend, frontend = profile.backend, profile.frontend
+    assert profile.config_file == "pipeline.toml"
+    assert (backend.settings.value, backend.settings.source) == (
+        "shop.settings_ci",
+        "pipeline.toml",
+    )
+    assert backend.test_runner.value == "pytest"
+    assert backend.services.value == ("redis",)
+    assert backend.linters.value == ("ruff",)
+    assert backend.test_env.value == {"STRIPE_KEY": "sk_test_dummy"}
+    assert frontend.install_flags.value == ("--legacy-peer-deps",)
+    assert frontend.scripts.value["test"] == "test:ci"
+    assert frontend.scripts.source == "frontend/package.json (scripts), pipeline.toml"
+
+
+def test_directories_of_pipeline_toml_move_detection_there() -> None:
+    files = {
+        "other/manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alt.settings")',
+        "other/alt/wsgi.py": "",
+        "other/requirements.txt": "Django\n",
+    }
+    backend = detect(with_config('[backend]\ndir = "./other/"\n', **files)).backend
+    assert (backend.dir.value, backend.dir.source) == ("other", "pipeline.toml")
+    assert backend.application.value == "alt.wsgi:application"
+
+
+def test_options_win_over_the_file() -> None:
+    tree = with_config('[backend]\npython = "3.11"\n')
+    profile = detect(tree, backend="backend/", python="3.12", node="22")
+    assert (profile.backend.dir.value, profile.backend.dir.source) == ("backend", "--backend-dir")
+    assert (profile.backend.python.value, profile.backend.python.source) == (
+        "3.12",
+        "--python-version",
+    )
+    assert profile.frontend.node.value == "22"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[backend\n", "pipeline.toml is not valid TOML"),
+        ("[deploy]\nx = 1\n", r"has \[deploy\], which the pipeline does not read"),
+        ("[backend]\nsetings = 'x'\n", r"sets 'setings' in \[backend\], which is not a setting"),
+        ("[backend]\nservices = 'redis'\n", r"\[backend\] services must be a list of strings"),
+        ("[backend]\nserver = 'waitress'\n", r"server = 'waitress' is not one of gunicorn"),
+        ("[frontend.scripts]\ntest = 1\n", r"\[frontend\] scripts must be a table of strings"),
+    ],
+)
+def test_a_wrong_pipeline_toml_is_one_sentence(text: str, message: str) -> None:
+    with pytest.raises(PipelineError, match=message) as caught:
+        detect(with_config(text))
+    assert "\n" not in str(caught.value).strip()
+
+
+def test_a_directory_set_where_nothing_is_says_so() -> None:
+    with pytest.raises(PipelineError, match=r"^api/manage\.py does not exist"):
+        detect(with_config('[backend]\ndir = "api"\n'))
