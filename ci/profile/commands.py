@@ -84,9 +84,10 @@ def backend_test(profile: BackendProfile) -> list[str]:
         run = ["coverage", "run", "-m", "pytest", f"--junitxml={JUNIT}"]
     else:
         run = ["coverage", "run", "manage.py", "test", "--noinput", f"--testrunner={JUNIT_RUNNER}"]
+    # The suite's failure first; else the coverage report's (its fail_under, if any).
     script = (
         f"{shlex.join(run)}; status=$?; coverage xml -o {COVERAGE_XML} >/dev/null; "
-        'coverage report || status=${status:-$?}; exit "$status"'
+        'coverage report; report=$?; [ "$status" -ne 0 ] && exit "$status"; exit "$report"'
     )
     return ["sh", "-c", script]
 

@@ -1,8 +1,9 @@
 """The pipeline on another repository: the reference app laid out as the team's own app
 is, `backend/` and `frontend/` at the top, each with its own Dockerfile, its Django project
-named `shop`, and no pipeline code. It is called with `-m` pointing at this module, as
-README "Use it in your repository" shows."""
+named `shop`, and no pipeline code. It is called with `-m` pointing at this module and no
+layout option, as README "Use it in your repository" shows: the profile finds the rest."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.cli
 
 # What the team's repository has of its own; the pipeline builds images without them.
 DOCKERFILE = "# The team's own image build; the pipeline builds with the Dagger API instead.\n"
-LAYOUT = "--source=. --backend-dir=backend --frontend-dir=frontend --django-project=shop"
+LAYOUT = "--source=."
 # The reference project's module paths, renamed: printshop.settings -> shop.settings.
 PROJECT_MODULE = re.compile(r"\bprintshop\.(env|settings|urls|wsgi)\b")
 
@@ -42,7 +43,7 @@ def team_repository(tmp_path_factory: pytest.TempPathFactory, checkout: Path) ->
 
 
 def passing(dagger_cli: DaggerCli, checkout: Path, team_repository: Path, call: str) -> str:
-    """The output of `call` run on the team's repository with the layout options."""
+    """The output of `call` run on the team's repository."""
     done = dagger_cli.run(f"dagger -m {checkout} call {LAYOUT} {call}", team_repository)
     assert done.returncode == 0, readable(done.stderr)[-6000:]
     return done.stdout
@@ -64,12 +65,23 @@ def test_lint_leaves_out_the_pipeline_code_the_team_does_not_have(
     assert not [name for name in stages if name.startswith("pipeline")]
 
 
-def test_without_the_layout_options_the_error_says_what_to_pass(
+def test_the_plan_names_what_it_found_and_where(
     dagger_cli: DaggerCli, checkout: Path, team_repository: Path
 ) -> None:
-    done = dagger_cli.run(f"dagger -m {checkout} call --source=. test", team_repository)
+    profile = json.loads(passing(dagger_cli, checkout, team_repository, "plan --format=json"))
+    backend = profile["profile"]["backend"]
+    assert backend["dir"] == {"value": "backend", "source": "backend/manage.py"}
+    assert backend["application"]["value"] == "shop.wsgi:application"
+    assert profile["profile"]["frontend"]["dir"]["value"] == "frontend"
+
+
+def test_a_layout_option_pointing_at_nothing_is_one_sentence(
+    dagger_cli: DaggerCli, checkout: Path, team_repository: Path
+) -> None:
+    done = dagger_cli.run(
+        f"dagger -m {checkout} call --source=. --backend-dir=api test", team_repository
+    )
     error = readable(done.stderr)
     assert done.returncode != 0
-    assert "Error: The source directory has no app where the pipeline looks" in error
-    assert "--backend-dir, --frontend-dir and --django-project" in error
+    assert "Error: api/manage.py does not exist: set [backend] dir in pipeline.toml" in error
     assert "Traceback" not in error

@@ -3,13 +3,14 @@
 import re
 
 ROW = re.compile(
-    r"^ ?(?P<stage>\S.*?)\s{2,}(?P<result>PASS|FAIL)\s+(?P<time>[0-9.]+)s\s+(?P<cached>yes|no)\b",
+    r"^ ?(?P<stage>\S.*?)\s{2,}(?P<result>PASS|FAIL|SKIP)\s+"
+    r"(?P<time>[0-9.]+)s\s+(?P<cached>yes|no)\b",
     re.MULTILINE,
 )
 
 
 def results(text: str) -> dict[str, str]:
-    """Each stage's result (PASS or FAIL) in the tables of `text`, by stage name."""
+    """Each stage's result (PASS, FAIL or SKIP) in the tables of `text`, by stage name."""
     return {row["stage"]: row["result"] for row in ROW.finditer(text)}
 
 

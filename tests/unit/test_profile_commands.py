@@ -21,7 +21,7 @@ def test_pytest_without_pytest_cov_runs_under_coverage_and_keeps_the_exit_code()
     back = replace(BACK, coverage=Found(False))
     script = commands.backend_test(back)[-1]
     assert script.startswith("coverage run -m pytest --junitxml=reports/junit.xml; status=$?")
-    assert script.endswith('exit "$status"')
+    assert script.endswith('[ "$status" -ne 0 ] && exit "$status"; exit "$report"')
     assert commands.report_tools(back) == ["coverage==7.17.5"]
 
 

@@ -1,0 +1,111 @@
+"""The pipeline on repositories of other shapes: app variants made from the reference app.
+
+Each variant (tests/variants/catalogue.py) is another shape real repositories have. The
+real CLI runs `plan` on every one and checks what it found; the stages a variant proves
+run through `dagger call` and pass, and a copy broken on purpose fails naming its stage
+with the tool's own text. tests/README.md says which variant runs which stage, and why.
+"""
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.dagger_cli import DaggerCli, readable
+from tests.variants.catalogue import VARIANTS, make
+from tests.variants.shapes import edit
+
+pytestmark = pytest.mark.cli
+
+
+def found(profile: dict[str, Any], key: str) -> object:
+    part, name = key.split(".")
+    return profile[part][name]["value"]
+
+
+def call(dagger_cli: DaggerCli, checkout: Path, variant: Path, function: str) -> Any:
+    """`dagger -m <this module> call <function>` run in the variant's directory."""
+    return dagger_cli.run(f"dagger -m {checkout} call --source=. {function}", variant)
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every variant, with real locks for those whose stages run."""
+    root = tmp_path_factory.mktemp("variants")
+    return {
+        name: make(name, root / name, locked=bool(variant.runs))
+        for name, variant in VARIANTS.items()
+    }
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_plan_names_the_variant_profile(
+    name: str, variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path
+) -> None:
+    done = call(dagger_cli, checkout, variants[name], "plan --format=json")
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    plan = json.loads(done.stdout)
+    expected = VARIANTS[name].expected
+    assert {key: found(plan["profile"], key) for key in expected} == expected
+    skipped = {s["name"] for s in plan["stages"] if s["skipped"]}
+    assert skipped == set(VARIANTS[name].skipped)
+
+
+RUNS = [(name, function) for name, v in VARIANTS.items() for function in v.runs]
+
+
+@pytest.mark.parametrize(("name", "function"), RUNS)
+def test_the_stages_a_variant_has_pass(
+    name: str, function: str, variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path
+) -> None:
+    done = call(dagger_cli, checkout, variants[name], function)
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    if function in VARIANTS[name].skipped:
+        assert done.stdout.strip().startswith(f"{function}"), done.stdout
+        assert "skipped" in done.stdout
+
+
+# A variant broken on purpose: (variant, file, text, broken text, function, tool's words).
+BREAKAGES = [
+    (
+        "flat-pip",
+        "store/tests.py",
+        "self.assertEqual(response.status_code, 200)\n        self.assertEqual(response.json()",
+        "self.assertEqual(response.status_code, 201)\n        self.assertEqual(response.json()",
+        "backend-test",
+        "FAIL: test_health_answers_with_the_database_up",
+    ),
+    (
+        "workspace-out",
+        "frontend/src/cart.test.ts",
+        "expect(clampQuantity(3, 10)).toBe(3);",
+        "expect(clampQuantity(3, 10)).toBe(4);",
+        "frontend-test",
+        "AssertionError: expected 3 to be 4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "text", "broken", "function", "words"), BREAKAGES)
+def test_a_broken_copy_fails_naming_its_stage_with_the_tool_text(
+    name: str,
+    path: str,
+    text: str,
+    broken: str,
+    function: str,
+    words: str,
+    variants: dict[str, Path],
+    dagger_cli: DaggerCli,
+    checkout: Path,
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / name
+    shutil.copytree(variants[name], copy)
+    edit(copy / path, text, broken)
+    done = call(dagger_cli, checkout, copy, function)
+    error = readable(done.stderr)
+    assert done.returncode != 0
+    assert f"Error: {function} failed; the failing output is below." in error
+    assert words in error

@@ -1,0 +1,1 @@
+"""App variants: the reference app rewritten into other shapes real repositories have."""

@@ -1,0 +1,234 @@
+"""The app variants the tests generate, each a shape issue 25 lists, and what each proves.
+
+`make(name, root, locked)` writes variant `name` at `root`. Locks a variant's package
+managers would write are placeholders unless `locked`: detection reads only their
+presence, so `plan` needs no more; the stages a variant runs need the real lock (made
+here with the package manager, from its registry).
+"""
+
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.variants import shapes
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A variant: how to make it, what `plan` must find, what the CLI tier runs on it."""
+
+    build: Callable[[Path, bool], None]
+    expected: dict[str, object]  # "backend.install" -> value in plan's JSON profile
+    runs: tuple[str, ...] = ()  # functions `dagger call` runs on it, each must pass
+    skipped: tuple[str, ...] = field(default=())  # stages plan shows as skipped
+
+
+def flat_pip(root: Path, locked: bool) -> None:
+    """manage.py at the root, unhashed requirements with dev tools, manage.py test, DB_*."""
+    shapes.copy_app(shapes.BACKEND, root)
+    shapes.copy_app(shapes.FRONTEND, root / "frontend")
+    shapes.unhashed_requirements(root, drop=("pytest", "pytest-django", "pytest-cov"))
+    shapes.django_test_suite(root)
+    shapes.database_from(root / "printshop" / "settings.py", "DB")
+    shapes.build_into(root / "frontend", "build")
+    shapes.without_end_to_end(root / "frontend")
+
+
+def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
+    """Poetry, split settings, a Redis cache, pnpm."""
+    backend, frontend = root / "backend", root / "frontend"
+    shapes.copy_app(shapes.BACKEND, backend)
+    shapes.copy_app(shapes.FRONTEND, frontend)
+    shapes.split_settings(backend)
+    shapes.redis_cache(backend / "printshop" / "settings" / "base.py")
+    pins = [*shapes.runtime_pins(), "redis==6.4.0"]
+    _pyproject_project(backend, pins, {"dev": shapes.dev_tool_pins()}, groups_key="poetry")
+    _lock(backend / "poetry.lock", locked, ["poetry", "lock"], backend)
+    (frontend / "package-lock.json").unlink()
+    _lock(frontend / "pnpm-lock.yaml", locked, ["npx", "--yes", "pnpm@10", "import"], frontend)
+
+
+def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
+    """uv with dependency groups in server/, POSTGRES_*, yarn, Biome, type-check in web/."""
+    backend, frontend = root / "server", root / "web"
+    shapes.copy_app(shapes.BACKEND, backend)
+    shapes.copy_app(shapes.FRONTEND, frontend)
+    shapes.database_from(backend / "printshop" / "settings.py", "POSTGRES")
+    _pyproject_project(backend, shapes.runtime_pins(), {"dev": shapes.dev_tool_pins()})
+    _lock(backend / "uv.lock", locked, ["uv", "lock"], backend)
+    manifest = json.loads((frontend / "package.json").read_text())
+    scripts = manifest["scripts"]
+    scripts.pop("lint")
+    scripts["type-check"] = scripts.pop("typecheck")
+    dev = manifest["devDependencies"]
+    for name in [n for n in dev if "eslint" in n]:
+        dev.pop(name)
+    dev["@biomejs/biome"] = "2.3.8"
+    (frontend / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (frontend / "package-lock.json").unlink()
+    _lock(frontend / "yarn.lock", locked, ["npx", "--yes", "yarn@1.22.22", "install"], frontend)
+
+
+def workspace_out(root: Path, locked: bool) -> None:
+    """An npm workspace: the frontend's lock at the root; the build in out/."""
+    shapes.copy_app(shapes.BACKEND, root / "backend")
+    shapes.copy_app(shapes.FRONTEND, root / "frontend")
+    shapes.npm_workspace(root, "frontend")
+    shapes.build_into(root / "frontend", "out")
+    command = ["npm", "install", "--package-lock-only", "--no-audit", "--no-fund"]
+    _lock(root / "package-lock.json", locked, command, root)
+
+
+def pipenv(root: Path, locked: bool) -> None:
+    """Pipenv: a Pipfile with dev packages, and its lock."""
+    backend = root / "backend"
+    shapes.copy_app(shapes.BACKEND, backend)
+    shapes.copy_app(shapes.FRONTEND, root / "frontend")
+    for name in (
+        "requirements.txt",
+        "requirements-dev.txt",
+        "requirements.in",
+        "requirements-dev.in",
+    ):
+        (backend / name).unlink()
+    packages = "\n".join(
+        f'{p.split("==")[0]} = "=={p.split("==")[1]}"' for p in shapes.runtime_pins()
+    )
+    dev = "\n".join(f'{p.split("==")[0]} = "=={p.split("==")[1]}"' for p in shapes.dev_tool_pins())
+    (backend / "Pipfile").write_text(f"[packages]\n{packages}\n\n[dev-packages]\n{dev}\n")
+    _lock(backend / "Pipfile.lock", locked, ["pipenv", "lock"], backend)
+
+
+def _pyproject_project(
+    backend: Path, pins: list[str], groups: dict[str, list[str]], groups_key: str = ""
+) -> None:
+    """The backend's pyproject.toml with its dependencies declared in it (no requirements)."""
+    for name in (
+        "requirements.txt",
+        "requirements-dev.txt",
+        "requirements.in",
+        "requirements-dev.in",
+    ):
+        (backend / name).unlink()
+    pyproject = backend / "pyproject.toml"
+    listed = ", ".join(json.dumps(p) for p in pins)
+    shapes.edit(
+        pyproject,
+        'requires-python = ">=3.11"\n',
+        f'requires-python = ">=3.11"\ndependencies = [{listed}]\n',
+    )
+    tables = "\n".join(
+        f"{name} = [{', '.join(json.dumps(p) for p in group)}]" for name, group in groups.items()
+    )
+    header = (
+        "[tool.poetry]\npackage-mode = false\n\n[dependency-groups]"
+        if groups_key
+        else "[dependency-groups]"
+    )
+    pyproject.write_text(pyproject.read_text() + f"\n{header}\n{tables}\n")
+
+
+def _lock(path: Path, locked: bool, command: list[str], cwd: Path) -> None:
+    """The lock at `path`: made by `command` when `locked`, else an empty placeholder."""
+    if locked:
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+        assert path.exists(), f"{' '.join(command)} wrote no {path.name}"
+    else:
+        path.write_text("")
+
+
+VARIANTS = {
+    "flat-pip": Variant(
+        flat_pip,
+        {
+            "backend.dir": "",
+            "backend.install": {"manager": "pip", "files": ["requirements.txt"], "hashed": False},
+            "backend.test_runner": "django",
+            "backend.coverage": True,
+            "backend.database_variables": [
+                "DB_HOST",
+                "DB_NAME",
+                "DB_PASSWORD",
+                "DB_PORT",
+                "DB_USER",
+            ],
+            "frontend.dir": "frontend",
+            "frontend.build_output": "build",
+            "frontend.end_to_end": "",
+        },
+        runs=("backend-test", "end-to-end"),
+        skipped=("end-to-end",),
+    ),
+    "poetry-split-redis-pnpm": Variant(
+        poetry_split_redis_pnpm,
+        {
+            "backend.install": {
+                "manager": "poetry",
+                "files": ["backend/pyproject.toml", "backend/poetry.lock"],
+                "hashed": False,
+            },
+            "backend.settings": "printshop.settings.test",
+            "backend.production_settings": "printshop.settings.production",
+            "backend.application": "printshop.wsgi:application",
+            "backend.services": ["redis"],
+            "frontend.package_manager": "pnpm",
+        },
+    ),
+    "uv-postgres-yarn-biome": Variant(
+        uv_postgres_yarn_biome,
+        {
+            "backend.dir": "server",
+            "backend.install": {
+                "manager": "uv",
+                "files": ["server/pyproject.toml", "server/uv.lock"],
+                "hashed": False,
+            },
+            "backend.database_variables": [
+                "POSTGRES_DB",
+                "POSTGRES_HOST",
+                "POSTGRES_PASSWORD",
+                "POSTGRES_PORT",
+                "POSTGRES_USER",
+            ],
+            "frontend.dir": "web",
+            "frontend.package_manager": "yarn",
+            "frontend.linter": "biome",
+            "frontend.scripts": {
+                "typecheck": "type-check",
+                "test": "test:coverage",
+                "build": "build",
+                "e2e": "e2e",
+                "e2e-quick": "e2e:quick",
+            },
+        },
+    ),
+    "workspace-out": Variant(
+        workspace_out,
+        {
+            "frontend.dir": "frontend",
+            "frontend.lock_dir": "",
+            "frontend.package_manager": "npm",
+            "frontend.build_output": "out",
+        },
+        runs=("frontend-test",),
+    ),
+    "pipenv": Variant(
+        pipenv,
+        {
+            "backend.install": {
+                "manager": "pipenv",
+                "files": ["backend/Pipfile", "backend/Pipfile.lock"],
+                "hashed": False,
+            },
+        },
+    ),
+}
+
+
+def make(name: str, root: Path, locked: bool = False) -> Path:
+    """Write variant `name` at `root` (a new directory); return `root`."""
+    root.mkdir(parents=True)
+    VARIANTS[name].build(root, locked)
+    return root

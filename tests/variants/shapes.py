@@ -1,0 +1,174 @@
+"""Edits that turn a copy of the reference app into another shape (one job each).
+
+Each takes the variant's root and the place of its backend or frontend in it. Nothing is
+copied from elsewhere: every file is the reference app's or written here.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BACKEND = REPO / "app" / "backend"
+FRONTEND = REPO / "app" / "frontend"
+# What a copy of the reference app leaves behind: made by running it, not part of it.
+GENERATED = (
+    ".venv",
+    "node_modules",
+    "reports",
+    "dist",
+    "__pycache__",
+    "coverage",
+    "test-results",
+    "playwright-report",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    "staticfiles",
+    "*.tsbuildinfo",
+)
+
+DB_SETTINGS = """DATABASES: dict[str, dict[str, Any]] = {{
+    "default": {{
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("{prefix}_{name}", "shop"),
+        "USER": os.environ.get("{prefix}_USER", "shop"),
+        "PASSWORD": os.environ.get("{prefix}_PASSWORD", ""),
+        "HOST": os.environ.get("{prefix}_HOST", "localhost"),
+        "PORT": os.environ.get("{prefix}_PORT", "5432"),
+    }}
+}}
+"""
+DJANGO_TESTS = '''"""The API's health and product list, as `manage.py test` runs them."""
+
+from django.test import TestCase
+
+from store.models import Product
+
+
+class HealthTests(TestCase):
+    def test_health_answers_with_the_database_up(self) -> None:
+        response = self.client.get("/api/health/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["database"], "ok")
+
+
+class ProductListTests(TestCase):
+    def test_an_empty_catalogue_lists_nothing(self) -> None:
+        self.assertEqual(Product.objects.count(), 0)
+        response = self.client.get("/api/products/")
+        self.assertEqual(response.status_code, 200)
+'''
+
+
+def copy_app(part: Path, target: Path) -> None:
+    """The reference `part` (app/backend or app/frontend) at `target`, without what runs made."""
+    shutil.copytree(part, target, ignore=shutil.ignore_patterns(*GENERATED), dirs_exist_ok=True)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in `path`."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def database_from(settings: Path, prefix: str) -> None:
+    """Settings that read the database from PREFIX_NAME/USER/... (DB_*, POSTGRES_*)."""
+    name = "DB" if prefix == "POSTGRES" else "NAME"
+    text = settings.read_text()
+    block = re.search(r"DATABASES: dict.*?\n\}\n", text, re.S)
+    assert block, f"no DATABASES block in {settings}"
+    settings.write_text(text.replace(block.group(0), DB_SETTINGS.format(prefix=prefix, name=name)))
+
+
+def unhashed_requirements(backend: Path, drop: tuple[str, ...] = ()) -> None:
+    """requirements.txt pinned without hashes, dev tools mixed in (from the dev lock)."""
+    pins = re.findall(
+        r"^([A-Za-z0-9_.\[\]-]+==[^ \\\n]+)", (BACKEND / "requirements-dev.txt").read_text(), re.M
+    )
+    kept = [pin for pin in pins if pin.split("==")[0].lower() not in drop]
+    (backend / "requirements.txt").write_text("\n".join(kept) + "\n")
+    for leftover in ("requirements-dev.txt", "requirements.in", "requirements-dev.in"):
+        (backend / leftover).unlink(missing_ok=True)
+
+
+def without_toml_table(pyproject: Path, table: str) -> None:
+    """pyproject.toml without `[table]` (and its body)."""
+    text = pyproject.read_text()
+    pyproject.write_text(
+        re.sub(rf"^\[{re.escape(table)}\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)
+    )
+
+
+def django_test_suite(backend: Path) -> None:
+    """`manage.py test` instead of pytest: Django TestCases in the app, no pytest suite."""
+    shutil.rmtree(backend / "tests")
+    (backend / "store" / "tests.py").write_text(DJANGO_TESTS)
+    without_toml_table(backend / "pyproject.toml", "tool.pytest.ini_options")
+    without_toml_table(backend / "pyproject.toml", "tool.coverage.report")
+
+
+def build_into(frontend: Path, output: str) -> None:
+    """Vite writes the production build into `output` instead of dist/."""
+    edit(frontend / "vite.config.ts", 'outDir: "dist"', f'outDir: "{output}"')
+
+
+def without_end_to_end(frontend: Path) -> None:
+    """No Playwright suite: its config and specs gone."""
+    (frontend / "playwright.config.ts").unlink()
+    shutil.rmtree(frontend / "e2e")
+
+
+def npm_workspace(root: Path, member: str) -> None:
+    """A root package.json with the frontend as its workspace; the lock moves to the root."""
+    manifest = {"name": "shop", "private": True, "workspaces": [member]}
+    (root / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (root / member / "package-lock.json").unlink()
+
+
+def split_settings(backend: Path, project: str = "printshop") -> None:
+    """settings.py split into a package: base, test (manage.py's) and production (WSGI's)."""
+    package = backend / project / "settings"
+    package.mkdir()
+    (backend / project / "settings.py").rename(package / "base.py")
+    (package / "__init__.py").write_text("")
+    (package / "test.py").write_text('"""Test settings."""\n\nfrom .base import *  # noqa: F403\n')
+    (package / "production.py").write_text(
+        '"""Production settings."""\n\nfrom .base import *  # noqa: F403\n'
+    )
+    edit(backend / "manage.py", f'"{project}.settings"', f'"{project}.settings.test"')
+    edit(backend / project / "wsgi.py", f'"{project}.settings"', f'"{project}.settings.production"')
+    pyproject = backend / "pyproject.toml"
+    edit(
+        pyproject,
+        f'DJANGO_SETTINGS_MODULE = "{project}.settings"',
+        f'DJANGO_SETTINGS_MODULE = "{project}.settings.test"',
+    )
+    edit(package / "base.py", "parent.parent\n", "parent.parent.parent\n")
+
+
+def redis_cache(settings: Path) -> None:
+    """A Redis cache from REDIS_URL (Django's own backend, the `redis` client)."""
+    with settings.open("a") as out:
+        out.write(
+            '\nCACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",'
+            ' "LOCATION": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}\n'
+        )
+
+
+def runtime_pins() -> list[str]:
+    """The backend's runtime requirements as `name==version` (from its lock)."""
+    return re.findall(
+        r"^([A-Za-z0-9_.\[\]-]+==[^ \\\n]+)", (BACKEND / "requirements.txt").read_text(), re.M
+    )
+
+
+def dev_tool_pins() -> list[str]:
+    """The dev tools of the dev lock that the runtime lock lacks."""
+    runtime = {p.split("==")[0].lower() for p in runtime_pins()}
+    pins = re.findall(
+        r"^([A-Za-z0-9_.\[\]-]+==[^ \\\n]+)", (BACKEND / "requirements-dev.txt").read_text(), re.M
+    )
+    return [p for p in pins if p.split("==")[0].lower() not in runtime]
