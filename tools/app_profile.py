@@ -3,26 +3,15 @@
 For the tests and the benchmarks: the reference app's profile, and those of app variants.
 """
 
-import fnmatch
 import os
 from pathlib import Path
 
 from ci.profile import AppProfile, SourceTree, detect
-from ci.profile.tree import NAMES_READ, NAMES_SEEN, PATTERNS_READ, PATTERNS_SEEN
-from ci.source_tree import read
+from ci.profile.tree import read, wanted
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the module's source leaves out (ci.layout.SOURCE_IGNORE), as directory names.
 SKIPPED = {".git", ".venv", "node_modules", "__pycache__", "sdk", "reports", "dist"}
-
-
-def _wanted(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    tail = "/".join(path.split("/")[-2:])
-    patterns = (*PATTERNS_READ, *PATTERNS_SEEN)
-    return name in (*NAMES_READ, *NAMES_SEEN) or any(
-        fnmatch.fnmatch(tail if "/" in p else name, p) for p in patterns
-    )
 
 
 def tree_of(root: Path) -> SourceTree:
@@ -32,7 +21,7 @@ def tree_of(root: Path) -> SourceTree:
         subdirectories[:] = [d for d in subdirectories if d not in SKIPPED]
         for name in names:
             path = (Path(directory) / name).relative_to(root).as_posix()
-            if _wanted(path):
+            if wanted(path):
                 files[path] = (root / path).read_text() if read(path) else None
     return SourceTree.of(files)
 

@@ -1,5 +1,6 @@
 """A read-only snapshot of the repository: which files exist, and the text of those read."""
 
+import fnmatch
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,23 @@ NAMES_SEEN = (
     "conftest.py",
     ".trivyignore.yaml",
 )
+
+
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether `path` ends in one of `patterns` (a file name, or `dir/name` patterns)."""
+    name = path.rsplit("/", 1)[-1]
+    tail = "/".join(path.split("/")[-2:])
+    return any(fnmatch.fnmatch(tail if "/" in p else name, p) for p in patterns)
+
+
+def wanted(path: str) -> bool:
+    """Whether detection looks at `path` at all."""
+    return _matches(path, (*NAMES_READ, *NAMES_SEEN, *PATTERNS_READ, *PATTERNS_SEEN))
+
+
+def read(path: str) -> bool:
+    """Whether detection reads the text of `path` (not only its presence)."""
+    return _matches(path, (*NAMES_READ, *PATTERNS_READ))
 
 
 @dataclass(frozen=True)
