@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tests.support.process import REPO
 
-SKIPPED_DIRS = {"node_modules", ".venv", "sdk", ".git"}
+# mutants: what `tools/dev/mutation --keep` leaves (copies of ci/, tests/ and their READMEs)
+SKIPPED_DIRS = {"node_modules", ".venv", "sdk", ".git", "mutants"}
 COMMENT = re.compile(r"\s+#\s.*$")
 
 

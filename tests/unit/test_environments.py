@@ -118,3 +118,71 @@ def test_an_unknown_platform_is_refused() -> None:
 )
 def test_names_that_reach_a_shell_or_ssh_config_are_checked(old: str, new: str, key: str) -> None:
     assert f"[staging] {key} " in error(STAGING.replace(old, new) + PRODUCTION)
+
+
+def test_an_environment_is_found_in_any_case() -> None:
+    targets = parse(COMMITTED)
+    assert target(targets, "Production") is targets["production"]
+    assert target(targets, "staging") is targets["staging"]
+
+
+def test_an_environment_that_is_no_table_is_one_sentence() -> None:
+    assert error("staging = 1\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: 'staging' must be a table, [staging], not a single value."
+    )
+
+
+def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> None:
+    message = error(STAGING.replace('user = "deploy"', 'usr = "deploy"') + PRODUCTION)
+    keys = message.split("the keys are ")[1].removesuffix(".").split(", ")
+    assert {"host", "user", "host_key", "project", "url", "http_port", "platform"} <= set(keys)
+    optional = {
+        "port": 2222,
+        "signing_key": '"deploy/cosign.pub"',
+        "require_scan": "true",
+        "platform": '"linux/arm64"',
+        "health_timeout": 60,
+        "smoke_p95_ms": 500,
+        "smoke_requests": 10,
+    }
+    for key in keys:
+        if key in optional:
+            staging = parse(STAGING + f"{key} = {optional[key]}\n" + PRODUCTION)["staging"]
+            assert str(getattr(staging, key)).lower() == str(optional[key]).strip('"').lower()
+        else:
+            assert f"{key} = " in STAGING
+
+
+def test_an_arm64_host_is_accepted() -> None:
+    text = STAGING.replace("http_port = 8080", 'http_port = 8080\nplatform = "linux/arm64"')
+    assert parse(text + PRODUCTION)["staging"].platform == "linux/arm64"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "sentence"),
+    [
+        (
+            'project = "shop-staging"',
+            'project = "Shop"',
+            "project 'Shop' must be lowercase letters, digits, - and _ (Compose's rule).",
+        ),
+        ('user = "deploy"', 'user = "Deploy"', "user 'Deploy' must be a Unix user name."),
+        ('host = "10.0.0.5"', 'host = "a b"', "host 'a b' must be a host name or an address."),
+        (
+            'url = "http://10.0.0.5:8080"',
+            'url = "http://[::1"',
+            "url 'http://[::1' must be an http(s) URL with a host.",
+        ),
+        (
+            'url = "http://10.0.0.5:8080"',
+            'url = "https://"',
+            "url 'https://' must be an http(s) URL with a host.",
+        ),
+    ],
+)
+def test_a_bad_value_is_one_sentence_naming_file_table_and_key(
+    old: str, new: str, sentence: str
+) -> None:
+    assert error(STAGING.replace(old, new) + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] {sentence}"
+    )

@@ -2,7 +2,7 @@ import pytest
 
 from ci.choices import Environment, Suite
 from ci.errors import PipelineError
-from ci.events import decide
+from ci.events import Decision, decide
 
 
 def test_a_pull_request_runs_the_quick_checks_only() -> None:
@@ -49,3 +49,32 @@ def test_an_unknown_event_is_one_sentence() -> None:
     assert str(caught.value) == (
         "ci does not handle the event 'schedule': use one of pull_request, push, workflow_dispatch."
     )
+
+
+@pytest.mark.parametrize(
+    ("event", "ref", "why"),
+    [
+        ("pull_request", "refs/pull/42/merge", "pull request: the checks"),
+        ("push", "refs/heads/main", "push to main: release to staging"),
+        ("push", "refs/tags/v1.2.3", "refs/tags/v1.2.3: release to production"),
+    ],
+)
+def test_each_decision_says_why_in_the_words_of_the_event(event: str, ref: str, why: str) -> None:
+    assert decide(event, ref).why == why
+
+
+def test_a_manual_run_runs_the_full_checks_before_its_release() -> None:
+    decision = decide("workflow_dispatch", "refs/heads/feature/cart", "staging")
+    assert decision == Decision(Suite.FULL, Environment.STAGING, "manual run: release to staging")
+
+
+def test_a_manual_run_without_an_environment_lists_the_choices() -> None:
+    with pytest.raises(PipelineError) as caught:
+        decide("workflow_dispatch", "refs/heads/main")
+    message = str(caught.value)
+    assert message == "A manual run needs --environment, one of staging, production (got '')."
+    choices = message.split("one of ")[1].split(" (")[0].split(", ")
+    for choice in choices:
+        assert decide("workflow_dispatch", "refs/heads/main", choice).release_to == Environment(
+            choice
+        )

@@ -3,7 +3,7 @@
 import pytest
 
 from ci.errors import PipelineError
-from ci.publishing import image_tags, registry_host
+from ci.publishing import digest_host, image_tags, registry_host
 
 SHA = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
 
@@ -64,3 +64,56 @@ def test_registry_host_is_the_first_part() -> None:
 def test_a_registry_without_a_lower_case_path_is_one_sentence(registry: str) -> None:
     with pytest.raises(PipelineError, match="is not a registry and repository prefix"):
         registry_host(registry)
+
+
+def test_a_branch_name_starting_with_a_capital_keeps_it() -> None:
+    assert image_tags("refs/heads/Xmas-sale", SHA) == [SHA, "Xmas-sale"]
+
+
+@pytest.mark.parametrize("ref", ["refs/heads/...", "refs/tags/.-.", "refs/tags/---"])
+def test_a_ref_that_leaves_no_tag_is_named(ref: str) -> None:
+    with pytest.raises(PipelineError) as caught:
+        image_tags(ref, SHA)
+    assert str(caught.value) == f"--git-ref {ref!r} names nothing usable as an image tag."
+
+
+def test_a_ref_that_is_no_ref_is_refused_with_examples_that_are_accepted() -> None:
+    with pytest.raises(PipelineError) as caught:
+        image_tags("main", SHA)
+    message = str(caught.value)
+    assert message == (
+        "--git-ref 'main' is not a branch, tag or pull request ref: give the full ref, e.g. "
+        "refs/heads/main, refs/tags/v1.2.3 or $GITHUB_REF."
+    )
+    examples = message.split("e.g. ")[1].removesuffix(" or $GITHUB_REF.").split(", ")
+    assert [image_tags(example, SHA)[1] for example in examples] == ["main", "1.2.3"]
+
+
+def test_a_revision_that_is_no_sha_says_where_to_get_one() -> None:
+    with pytest.raises(PipelineError) as caught:
+        image_tags("refs/heads/main", "HEAD")
+    assert str(caught.value) == (
+        "--revision 'HEAD' is not a commit sha: give the full hex sha, e.g. $GITHUB_SHA "
+        "or `git rev-parse HEAD`."
+    )
+
+
+def test_a_wrong_registry_is_refused_with_an_example_that_is_accepted() -> None:
+    with pytest.raises(PipelineError) as caught:
+        registry_host("ghcr.io")
+    message = str(caught.value)
+    assert message == (
+        "--registry 'ghcr.io' is not a registry and repository prefix: give host/path "
+        "in lower case, e.g. ghcr.io/acme/printshop (images go to .../backend and "
+        ".../frontend)."
+    )
+    assert registry_host(message.split("e.g. ")[1].split(" ")[0]) == "ghcr.io"
+
+
+def test_a_wrong_digest_reference_is_one_sentence() -> None:
+    with pytest.raises(PipelineError) as caught:
+        digest_host("ghcr.io/acme/backend:1.0")
+    assert str(caught.value) == (
+        "'ghcr.io/acme/backend:1.0' is not an image digest reference: give "
+        "host/path@sha256:<64 hex>, as `publish` prints it."
+    )

@@ -111,8 +111,9 @@ def test_require_passed_raises_with_every_failure_and_the_summary() -> None:
         "test failed in lint, frontend-test; the failing output is below."
     )
     assert " backend-test    PASS " in message
-    assert "=== lint ===\nE501 line too long" in message
-    assert "=== frontend-test ===\n1 test failed" in message
+    assert message.endswith(
+        "\n\n=== lint ===\nE501 line too long\n\n=== frontend-test ===\n1 test failed"
+    )
 
 
 def test_command_error_is_the_django_message_line() -> None:
@@ -129,3 +130,72 @@ def test_command_error_is_also_a_setting_django_could_not_use() -> None:
         "django.core.exceptions.ImproperlyConfigured: DATABASE_URL could not be parsed.\n"
     )
     assert command_error(stderr) == "DATABASE_URL could not be parsed."
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\nafter a blank line", "ends in spaces   ", "sizes: 2 MiB, 3 MiB\nTOTAL 5 MiB, 1 MAX"],
+)
+def test_a_short_output_is_shown_as_it_is_but_for_its_last_newline(text: str) -> None:
+    assert tail(text + "\n") == text
+
+
+def test_an_output_of_exactly_the_kept_lines_is_not_cut() -> None:
+    assert tail("one\ntwo\nthree", lines=3) == "one\ntwo\nthree"
+
+
+def test_failure_text_shows_each_stream_that_said_something() -> None:
+    both = FakeExecFailure(["npm", "test"], 2, "ran 3\n", "failed 1\n")
+    assert failure_text(both) == (
+        "`npm test` exited with code 2.\n--- stdout ---\nran 3\n--- stderr ---\nfailed 1"
+    )
+    quiet = FakeExecFailure(["npm", "test"], 2, "", "  \n")
+    assert failure_text(quiet) == "`npm test` exited with code 2."
+
+
+@dataclass
+class FakeExecWithoutOutput(Exception):
+    """An exec failure that carries no output streams at all."""
+
+    command: list[str]
+    exit_code: int
+
+
+class FailureWithoutExitCode(Exception):
+    """Names a command but no exit code: not an exec failure."""
+
+    command = ("dagger", "call")
+    exit_code = None
+
+
+def test_failure_text_without_streams_or_exit_code() -> None:
+    assert failure_text(FakeExecWithoutOutput(["true"], 1)) == "`true` exited with code 1."
+    assert failure_text(FailureWithoutExitCode("the engine went away")) == "the engine went away"
+
+
+def test_summary_is_the_same_whatever_terminal_the_environment_describes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results = [
+        StageResult("lint", True, 1.25, "", cached=True),
+        StageResult("a-stage-with-a-long-name", False, 30, "", artifacts="a-long-artifacts-name"),
+    ]
+    plain = summary(results)
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    assert summary(results) == plain
+    assert "\x1b" not in plain
+    assert len(plain.splitlines()) == 4
+
+
+def test_markdown_of_a_plain_failure_fences_it_with_three_backticks() -> None:
+    markdown = summary_markdown("test", [StageResult("lint", False, 1, "E501 line too long")])
+    assert markdown.splitlines()[-6:] == [
+        "",
+        "#### lint",
+        "",
+        "```text",
+        "E501 line too long",
+        "```",
+    ]

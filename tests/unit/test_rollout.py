@@ -1,10 +1,13 @@
+import ast
 import json
+import re
 
 import pytest
 
 from ci import rollout
 from ci.environments import Target
 from ci.errors import PipelineError
+from tests.support.process import REPO
 
 DIGEST = "sha256:" + "ab" * 32
 BACKEND = f"registry.example.com/shop/backend@{DIGEST}"
@@ -96,3 +99,147 @@ def test_history_round_trip_and_table_marks_the_running_release() -> None:
 def test_empty_host_has_no_running_release() -> None:
     table = rollout.releases_table(rollout.parsed_history("current \n"))
     assert "Running: none." in table
+
+
+def test_a_release_says_where_it_runs_and_when_in_utc() -> None:
+    made = release()
+    assert made.environment == "production"
+    assert made.created.endswith("+00:00")
+    assert made.release.startswith(made.created[:10].replace("-", ""))
+
+
+@pytest.mark.parametrize(
+    ("commit", "suffix"),
+    [
+        ("Fix/ABC-12_x", "-FixABC12x"),
+        ("0123456789abcdef0123", "-0123456789ab"),
+        ("-/-", "-unknown"),
+    ],
+)
+def test_the_release_id_keeps_the_commits_letters_and_digits(commit: str, suffix: str) -> None:
+    made = rollout.new_release(TARGET, BACKEND, FRONTEND, commit, "ci", "")
+    assert made.release.endswith("Z" + suffix)
+    assert rollout.checked_release_id(made.release) == made.release
+
+
+@pytest.mark.parametrize(
+    ("backend", "frontend", "kind"), [("x:1", FRONTEND, "backend"), (BACKEND, "y:2", "frontend")]
+)
+def test_a_tag_instead_of_a_digest_is_named_by_its_image(
+    backend: str, frontend: str, kind: str
+) -> None:
+    with pytest.raises(PipelineError) as caught:
+        rollout.new_release(TARGET, backend, frontend, "abc", "ci", "")
+    reference = backend if kind == "backend" else frontend
+    assert str(caught.value) == (
+        f"The {kind} image {reference!r} is not a digest reference: pass REPO@sha256:... "
+        "as `publish` prints it (a tag can change under a deployed release)."
+    )
+
+
+APP = REPO / "app"
+# Compose's own values for `restart`; a policy that survives the host's reboot.
+RESTARTS_AFTER_REBOOT = {"always", "unless-stopped"}
+# The keys of a Compose service this project uses; Compose refuses a key it does not know.
+COMPOSE_SERVICE_KEYS = {
+    "image",
+    "env_file",
+    "environment",
+    "extra_hosts",
+    "healthcheck",
+    "restart",
+    "ports",
+    "depends_on",
+}
+
+
+def app_booleans() -> tuple[set[str], set[str]]:
+    """The words the backend's settings read as true and as false (any case)."""
+    env = (APP / "backend/printshop/env.py").read_text()
+    words = [
+        ast.literal_eval(re.search(rf"^{name} = frozenset\((.*)\)$", env, re.M).group(1))  # type: ignore[union-attr]
+        for name in ("TRUE_VALUES", "FALSE_VALUES")
+    ]
+    return set(words[0]), set(words[1])
+
+
+def test_compose_services_use_only_keys_and_values_compose_knows() -> None:
+    project = json.loads(rollout.compose_file(TARGET, release()))
+    for name, service in project["services"].items():
+        assert set(service) <= COMPOSE_SERVICE_KEYS, name
+        assert service["restart"] in RESTARTS_AFTER_REBOOT, name
+        # A rollout waits for each new service's first health check: seconds, not the
+        # images' own 10 s interval.
+        assert int(service["healthcheck"]["interval"].removesuffix("s")) < 10, name
+
+
+def test_the_backend_gets_settings_the_app_reads_with_values_it_accepts() -> None:
+    backend = json.loads(rollout.compose_file(TARGET, release()))["services"]["backend"]
+    settings = (APP / "backend/printshop/settings.py").read_text()
+    read = set(re.findall(r'os\.environ\.get\("(\w+)"', settings))
+    assert set(backend["environment"]) <= read
+    _true, false = app_booleans()
+    # TLS ends at the proxy in front: no redirect to https, and never Django's debug pages.
+    assert backend["environment"]["SECURE_SSL_REDIRECT"].lower() in false
+    assert backend["environment"]["DEBUG"].lower() in false
+
+
+def test_the_backend_accepts_the_public_host_local_probes_and_the_frontends_proxy() -> None:
+    backend = json.loads(rollout.compose_file(TARGET, release()))["services"]["backend"]
+    # Django compares host names without regard to case.
+    allowed = {host.lower() for host in backend["environment"]["ALLOWED_HOSTS"].split(",")}
+    assert allowed == {"shop.example.com", "localhost", "127.0.0.1", "backend"}
+    (extra,) = backend["extra_hosts"]
+    name, target = extra.split(":")
+    assert (name.lower(), target) == ("host.docker.internal", "host-gateway")
+
+
+def test_the_frontend_proxies_to_the_backend_through_its_template() -> None:
+    frontend = json.loads(rollout.compose_file(TARGET, release()))["services"]["frontend"]
+    template = (APP / "frontend/nginx/default.conf.template").read_text()
+    for key in frontend["environment"]:
+        assert f"${{{key}}}" in template
+    assert frontend["environment"]["BACKEND_URL"] == f"http://backend:{rollout.BACKEND_PORT}"
+
+
+def deployed(release_id: str, created: str, commit: str, digest: str) -> rollout.Release:
+    backend = f"registry.example.com/shop/backend@sha256:{digest * 32}"
+    return rollout.Release(release_id, "staging", backend, FRONTEND, commit, "ci", created)
+
+
+def host_output(current: str, events: list[dict[str, str]], *releases: rollout.Release) -> str:
+    lines = [f"current {current}"] if current else []
+    lines += [f"history {json.dumps(event)}" for event in events]
+    lines += ["release " + json.dumps(r.__dict__) for r in releases]
+    return "\n".join(lines)
+
+
+def test_releases_table_lists_the_newest_first_with_short_commits_and_digests() -> None:
+    older = deployed("r1", "2026-01-01T00:00:00+00:00", "fedcba9876543210", "cd")
+    newer = deployed("r2", "2026-02-01T00:00:00+00:00", "0123456789abcdef", "ab")
+    events = [
+        {"time": "t1", "event": "deployed", "release": "r1", "detail": ""},
+        {"time": "t2", "event": "rolled-back", "release": "r1", "detail": "from r2"},
+        {"time": "t3", "event": "pruned", "release": "r0"},
+    ]
+    table = rollout.releases_table(rollout.parsed_history(host_output("r1", events, older, newer)))
+    assert [line.rstrip() for line in table.splitlines()] == [
+        "   RELEASE  COMMIT        BY  CREATED                    BACKEND",
+        "   r2       0123456789ab  ci  2026-02-01T00:00:00+00:00  sha256:abababababab",
+        "*  r1       fedcba987654  ci  2026-01-01T00:00:00+00:00  sha256:cdcdcdcdcdcd",
+        "",
+        "Running: r1. Last events:",
+        "t1  deployed     r1",
+        "t2  rolled-back  r1  from r2",
+        "t3  pruned       r0",
+    ]
+    assert table.splitlines()[-3] == "t1  deployed     r1"
+
+
+def test_releases_table_shows_the_last_ten_events() -> None:
+    events = [{"time": f"t{i:02}", "event": "deployed", "release": "r"} for i in range(12)]
+    table = rollout.releases_table(rollout.parsed_history(host_output("", events)))
+    assert [line.split()[0] for line in table.splitlines()[3:]] == [
+        f"t{i:02}" for i in range(2, 12)
+    ]
+    assert "Running: none. Last events:" in table

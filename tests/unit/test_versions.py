@@ -25,6 +25,11 @@ def test_unknown_version_is_one_sentence_listing_the_choices(build, bad, kind) -
     assert message.startswith(f"Unsupported {kind} version {bad!r}: use one of ")
     assert message.count(".") >= 1
     assert "\n" not in message
+    # Every choice it names is one the same function takes.
+    choices = message.split("use one of ")[1].removesuffix(".").split(", ")
+    assert len(choices) > 1
+    for choice in choices:
+        assert choice in build(choice)
 
 
 def test_defaults_are_supported() -> None:
