@@ -78,6 +78,14 @@ BREAKAGES = [
         "FAIL: test_health_answers_with_the_database_up",
     ),
     (
+        "flat-pip",
+        "printshop/settings.py",
+        '"ENGINE": "django.db.backends.postgresql"',
+        '"ENGINE": "django.db.backends.sqlite3"',
+        "backend-test",
+        "The tests would run on sqlite, not the PostgreSQL service: printshop.settings ignores",
+    ),
+    (
         "workspace-out",
         "frontend/src/cart.test.ts",
         "expect(clampQuantity(3, 10)).toBe(3);",
