@@ -7,6 +7,9 @@ suite green against the wrong database; the backend stages run this before the t
 import os
 import sys
 
+# The backend's own modules, as manage.py finds them: from the directory it runs in.
+sys.path.insert(0, os.getcwd())
+
 import django  # type: ignore[import-not-found]
 from django.db import connection  # type: ignore[import-not-found]
 

@@ -49,7 +49,7 @@ from store.models import Product
 
 class HealthTests(TestCase):
     def test_health_answers_with_the_database_up(self) -> None:
-        response = self.client.get("/api/health/")
+        response = self.client.get("/api/health/", secure=True)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["database"], "ok")
 
@@ -57,7 +57,7 @@ class HealthTests(TestCase):
 class ProductListTests(TestCase):
     def test_an_empty_catalogue_lists_nothing(self) -> None:
         self.assertEqual(Product.objects.count(), 0)
-        response = self.client.get("/api/products/")
+        response = self.client.get("/api/products/", secure=True)
         self.assertEqual(response.status_code, 200)
 '''
 
