@@ -291,7 +291,9 @@ def _services(
 
 
 def _linters(deps: str, install: Found[PythonInstall]) -> Found[tuple[str, ...]]:
-    return Found(tuple(t for t in LINTERS if depends_on(deps, t)), install.source)
+    """The linters the dependencies name, from the file that declares them."""
+    declared = install.source if install.value.manager == "pip" else install.value.files[0]
+    return Found(tuple(t for t in LINTERS if depends_on(deps, t)), declared)
 
 
 def _migration_apps(tree: SourceTree, where: str) -> Found[tuple[str, ...]]:

@@ -46,7 +46,7 @@ def stages(profile: AppProfile) -> list[PlannedStage]:
             for name, command in lint.items()
         ),
         *(
-            PlannedStage(f"lint: frontend {name}", [command], front.scripts.source)
+            PlannedStage(f"lint: frontend {name}", [command], _check_source(command, profile))
             for name, command in commands.frontend_checks(front).items()
         ),
         PlannedStage(
@@ -91,6 +91,15 @@ def stages(profile: AppProfile) -> list[PlannedStage]:
     ]
     reason = skips.backend_lint(profile)
     return [*([PlannedStage("lint: backend", skipped=reason)] if reason else []), *planned]
+
+
+def _check_source(command: list[str], profile: AppProfile) -> str:
+    """Why a frontend check runs: its script, or the tool the package.json depends on."""
+    front = profile.frontend
+    if command[:1] != ["npx"]:
+        return front.scripts.source
+    tool = command[2]
+    return f"{tool} in {front.linter.source if tool != 'tsc' else front.typescript.source}"
 
 
 def _pip(tools: list[str]) -> list[list[str]]:
