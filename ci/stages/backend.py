@@ -112,7 +112,10 @@ def with_dependencies(container: dagger.Container, app: BackendApp) -> dagger.Co
     install = app.profile.install.value
     container = container.with_workdir(WORKDIR)
     if install.manager == "uv":
-        container = container.with_env_variable("UV_PROJECT_ENVIRONMENT", "/usr/local")
+        # Into the image's Python, trusting the system's certificates (a proxy's CA too).
+        container = container.with_env_variable(
+            "UV_PROJECT_ENVIRONMENT", "/usr/local"
+        ).with_env_variable("UV_NATIVE_TLS", "1")
     for path, target in commands.install_paths(install, app.profile.dir.value).items():
         container = container.with_file(f"{WORKDIR}/{target}", app.source.file(path))
     for command in commands.python_install(install, app.profile.dir.value):

@@ -1,13 +1,15 @@
 """The app variants the tests generate, each a shape issue 25 lists, and what each proves.
 
 `make(name, root, locked)` writes variant `name` at `root`. Locks a variant's package
-managers would write are placeholders unless `locked`: detection reads only their
-presence, so `plan` needs no more; the stages a variant runs need the real lock (made
-here with the package manager, from its registry).
+managers would write are placeholders unless `locked`, and then only those of the parts
+whose stages the tests run: detection reads only their presence, so `plan` needs no more;
+a stage that runs needs the real lock (made here with the package manager, from its
+registry, as the team would).
 """
 
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +59,7 @@ def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
     shapes.copy_app(shapes.FRONTEND, frontend)
     shapes.database_from(backend / "printshop" / "settings.py", "POSTGRES")
     _pyproject_project(backend, shapes.runtime_pins(), {"dev": shapes.dev_tool_pins()})
-    _lock(backend / "uv.lock", locked, ["uv", "lock"], backend)
+    _lock(backend / "uv.lock", locked, [_tool("uv"), "lock"], backend)
     manifest = json.loads((frontend / "package.json").read_text())
     scripts = manifest["scripts"]
     scripts.pop("lint")
@@ -68,7 +70,7 @@ def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
     dev["@biomejs/biome"] = "2.3.8"
     (frontend / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (frontend / "package-lock.json").unlink()
-    _lock(frontend / "yarn.lock", locked, ["npx", "--yes", "yarn@1.22.22", "install"], frontend)
+    _lock(frontend / "yarn.lock", False, ["npx", "--yes", "yarn@1.22.22", "install"], frontend)
 
 
 def workspace_out(root: Path, locked: bool) -> None:
@@ -128,6 +130,12 @@ def _pyproject_project(
         else "[dependency-groups]"
     )
     pyproject.write_text(pyproject.read_text() + f"\n{header}\n{tables}\n")
+
+
+def _tool(name: str) -> str:
+    """A tool of the dev lock: in this interpreter's virtualenv, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
 
 
 def _lock(path: Path, locked: bool, command: list[str], cwd: Path) -> None:
@@ -203,6 +211,7 @@ VARIANTS = {
                 "e2e-quick": "e2e:quick",
             },
         },
+        runs=("backend-test",),
     ),
     "workspace-out": Variant(
         workspace_out,
