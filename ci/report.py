@@ -21,7 +21,8 @@ class StageResult:
     """What one stage did: whether it passed, how long it took, its output.
 
     `cached` is true when every command of the stage came from the engine's cache;
-    `artifacts` names where its reports are, e.g. the function that exports them.
+    `artifacts` names where its reports are, e.g. the function that exports them;
+    `notes` is what a green result would otherwise hide, e.g. `flaky: 1 (spec)`.
     """
 
     name: str
@@ -30,6 +31,7 @@ class StageResult:
     output: str
     cached: bool = False
     artifacts: str = ""
+    notes: str = ""
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -100,7 +102,12 @@ def summary(results: list[StageResult]) -> str:
     out = io.StringIO()
     Console(file=out, width=160, color_system=None, force_terminal=False).print(table)
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    return "\n".join(line for line in lines if line)
+    return "\n".join([*(line for line in lines if line), *_notes(results)])
+
+
+def _notes(results: list[StageResult]) -> list[str]:
+    """A line per stage with notes, below the table: `stage: notes`."""
+    return [f"{r.name}: {r.notes}" for r in results if r.notes]
 
 
 def summary_markdown(title: str, results: list[StageResult]) -> str:
@@ -110,6 +117,9 @@ def summary_markdown(title: str, results: list[StageResult]) -> str:
         mark = "✅" if result == "PASS" else "❌"
         code = f"`{artifacts}`" if artifacts else ""
         lines.append(f"| {name} | {mark} {result} | {seconds} | {cached} | {code} |")
+    notes = _notes(results)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
     for failed in (r for r in results if not r.passed):
         output = tail(failed.output)
         fence = "`" * (max((len(run) for run in re.findall("`+", output)), default=0) + 3)
