@@ -15,6 +15,18 @@ Stage = Callable[[], Awaitable[str]]
 
 # When each command a stage read the output of last really ran (see output_of).
 _RAN_AT: ContextVar[list[float] | None] = ContextVar("ran_at", default=None)
+# What the running stage noted for its summary row (see note).
+_NOTES: ContextVar[list[str] | None] = ContextVar("notes", default=None)
+
+
+def note(text: str) -> None:
+    """Add `text` (e.g. `flaky: 1 (...)`) to the summary of the stage running now.
+
+    Outside `run_stages`, and for an empty `text`, it does nothing.
+    """
+    notes = _NOTES.get()
+    if notes is not None and text:
+        notes.append(text)
 
 
 async def output_of(container: dagger.Container) -> str:
@@ -45,6 +57,8 @@ async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
     async def run_one(name: str, stage: Stage) -> None:
         outer, marks = _RAN_AT.get(), list[float]()
         _RAN_AT.set(marks)  # this task's own context: stages run side by side
+        outer_notes, notes = _NOTES.get(), list[str]()
+        _NOTES.set(notes)
         started, wall_start = time.monotonic(), time.time()
         # The span says only that the stage failed: its error (our sentence, not a Python
         # class) is the function's, and the output is in the summary.
@@ -58,13 +72,18 @@ async def run_stages(stages: Mapping[str, Stage]) -> list[StageResult]:
             except Exception as exc:  # noqa: BLE001 - every failure is reported with the others
                 span.set_status(StatusCode.ERROR, f"{name} failed")
                 seconds = time.monotonic() - started
-                results[name] = StageResult(name, False, seconds, failure_text(exc))
+                text = failure_text(exc)
+                results[name] = StageResult(name, False, seconds, text, notes="; ".join(notes))
             else:
                 cached = bool(marks) and max(marks) < wall_start
                 seconds = time.monotonic() - started
-                results[name] = StageResult(name, True, seconds, output, cached)
+                results[name] = StageResult(
+                    name, True, seconds, output, cached, notes="; ".join(notes)
+                )
         if outer is not None:
             outer.extend(marks)
+        if outer_notes is not None:  # a stage inside a stage: its notes are the outer's too
+            outer_notes.extend(notes)
 
     async with anyio.create_task_group() as group:
         for name, stage in stages.items():

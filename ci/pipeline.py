@@ -10,9 +10,18 @@ from typing import Annotated
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
-from ci import deployment, environments, events, gate, rollout, supply_chain, versions
+from ci import (
+    deployment,
+    environments,
+    events,
+    gate,
+    playwright_report,
+    rollout,
+    supply_chain,
+    versions,
+)
 from ci.choices import Environment, PlanFormat, Suite
-from ci.concurrency import Stage, output_of, run_in_order, run_stages
+from ci.concurrency import Stage, note, output_of, run_in_order, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
@@ -358,7 +367,14 @@ class Pipeline:
         if reason:
             return await _single(name, _skipped(reason))
         run = e2e.e2e_run(self.end_to_end_env(), self._end_to_end_command(suite))
-        return await _single(name, _output(run))
+        workdir = self._frontend_app.workdir
+
+        async def specs_then_flaky_ones() -> str:
+            output = await output_of(run)
+            note(await _flaky_specs(run, workdir))
+            return output
+
+        return await _single(name, specs_then_flaky_ones)
 
     @function
     async def end_to_end_reports(self, suite: SuiteArg = Suite.QUICK) -> dagger.Directory:
@@ -1167,6 +1183,14 @@ async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Cont
 def _output(container: dagger.Container) -> Stage:
     """A stage that is the output of `container`'s last command."""
     return functools.partial(output_of, container)
+
+
+async def _flaky_specs(run: dagger.Container, workdir: str) -> str:
+    """`flaky: N (specs)` from Playwright's JSON report, if the app's config writes one."""
+    report = f"{workdir}/{playwright_report.REPORT_PATH}"
+    if not await run.exists(report):
+        return ""
+    return playwright_report.flaky_note(await run.file(report).contents())
 
 
 def _skipped(reason: str) -> Stage:

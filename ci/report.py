@@ -22,7 +22,8 @@ class StageResult:
 
     `cached` is true when every command of the stage came from the engine's cache;
     `artifacts` names where its reports are, e.g. the function that exports them;
-    `skipped` says why the stage did not run (the app has no such suite): not a failure.
+    `skipped` says why the stage did not run (the app has no such suite): not a failure;
+    `notes` is what a green result would otherwise hide, e.g. `flaky: 1 (spec)`.
     """
 
     name: str
@@ -32,6 +33,7 @@ class StageResult:
     cached: bool = False
     artifacts: str = ""
     skipped: str = ""
+    notes: str = ""
 
 
 class StageSkipped(Exception):
@@ -106,12 +108,13 @@ def summary(results: list[StageResult]) -> str:
     out = io.StringIO()
     Console(file=out, width=160, color_system=None, force_terminal=False).print(table)
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    return "\n".join([*(line for line in lines if line), *_skip_reasons(results)])
+    return "\n".join([*(line for line in lines if line), *_notes(results)])
 
 
-def _skip_reasons(results: list[StageResult]) -> list[str]:
-    """One line per skipped stage: why it did not run."""
-    return [f"{r.name} skipped: {r.skipped}." for r in results if r.skipped]
+def _notes(results: list[StageResult]) -> list[str]:
+    """What the table's rows cannot say, below it: why a stage was skipped, its notes."""
+    skipped = [f"{r.name} skipped: {r.skipped}." for r in results if r.skipped]
+    return [*skipped, *(f"{r.name}: {r.notes}" for r in results if r.notes)]
 
 
 def summary_markdown(title: str, results: list[StageResult]) -> str:
@@ -121,8 +124,9 @@ def summary_markdown(title: str, results: list[StageResult]) -> str:
         mark = {"PASS": "✅", "SKIP": "⏭️"}.get(result, "❌")
         code = f"`{artifacts}`" if artifacts else ""
         lines.append(f"| {name} | {mark} {result} | {seconds} | {cached} | {code} |")
-    skipped = _skip_reasons(results)
-    lines += ["", *skipped] if skipped else []
+    notes = _notes(results)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
     for failed in (r for r in results if not r.passed):
         output = tail(failed.output)
         fence = "`" * (max((len(run) for run in re.findall("`+", output)), default=0) + 3)

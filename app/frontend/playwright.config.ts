@@ -29,6 +29,7 @@ const workers = Number.isInteger(workersFromEnv) && workersFromEnv > 0 ? workers
  * proxies /api to the backend). Reports:
  *   playwright-report/         HTML report
  *   test-results/junit.xml     JUnit XML
+ *   test-results/results.json  JSON: which specs passed only on a retry (status "flaky")
  *   test-results/<test>/       traces, screenshots, videos of failed/retried tests
  */
 export default defineConfig({
@@ -44,6 +45,7 @@ export default defineConfig({
     ["list"],
     ["html", { outputFolder: "playwright-report", open: "never" }],
     ["junit", { outputFile: "test-results/junit.xml" }],
+    ["json", { outputFile: "test-results/results.json" }],
   ],
   use: {
     baseURL: env["E2E_BASE_URL"] || "http://127.0.0.1:4173",

@@ -77,14 +77,20 @@ def test_migrate_env_is_the_backend_on_the_given_database(
 def test_sign_env_has_cosign_logged_in_with_the_key(
     dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
 ) -> None:
-    key_pairs(tmp_path, f"key-{canary}")
-    script = "cosign version >/dev/null && ls /run/cosign && test -n $COSIGN_PASSWORD"
+    password = f"key-{canary}"
+    key_pairs(tmp_path, password)
+    # The password's length, not its value (which must show nowhere); `test -n $X`
+    # unquoted would be true for an empty X.
+    script = (
+        "cosign version >/dev/null && ls /run/cosign && "
+        f"test ${{#COSIGN_PASSWORD}} -eq {len(password)}"
+    )
     done = dagger_cli.run(
         "dagger call sign-env --registry=registry.example.com/shop --username=ci "
         f"--password=env://REGISTRY_PASSWORD --key=file://{tmp_path}/ours/cosign.key "
         f"--key-password=env://COSIGN_PASSWORD with-exec --args=sh,-c,{script!r} stdout",
         checkout,
-        {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"},
+        {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": password},
     )
     assert done.returncode == 0, readable(done.stderr)[-6000:]
     assert "cosign.key" in done.stdout

@@ -75,7 +75,13 @@ async def test_the_gate_fails_on_the_advisory_then_honours_and_expires_an_ignore
     assert "BLOCKS" not in findings
     sarif = json.loads(await reports.file("trivy.sarif").contents())
     assert sarif["version"] == "2.1.0"
-    assert all(r["suppressions"] for r in sarif["runs"][0]["results"])
+    # The ignored finding is still reported, where the failing run found it, suppressed.
+    results = sarif["runs"][0]["results"]
+    where = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert where == {"app/backend/requirements.txt", "backend-linux-amd64 (Python)"}, results
+    for result in results:
+        assert result["ruleId"] == ADVISORY
+        assert result["suppressions"] == [{"kind": "external", "justification": "ignore file"}]
 
     with pytest.raises(PipelineError) as caught:
         await (await pipeline(with_ignore(-1))).scan(AMD64, db=db)

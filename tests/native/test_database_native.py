@@ -45,8 +45,36 @@ def test_backup_of_a_migrated_database_restores(
     dump = tmp_path / "backup.dump"
     script = database.BACKUP_COMMAND[-1].replace(database.BACKUP_PATH, str(dump))
     run(["sh", "-c", script], cwd=BACKEND, env=env)
-    listing = run([str(postgres_bin / "pg_restore"), "--list", str(dump)], cwd=BACKEND, env=env)
-    assert "TABLE DATA public store_product" in listing.stdout
+
+    scratch = f"{fresh_database}_restored"
+    psql = [str(postgres_bin / "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-At"]
+    run(
+        [*psql, fresh_database, "-c", f'CREATE DATABASE "{scratch.rsplit("/", 1)[1]}"'],
+        BACKEND,
+        env,
+    )
+    restore = [str(postgres_bin / "pg_restore"), "--no-owner", "--exit-on-error"]
+    run([*restore, f"--dbname={scratch}", str(dump)], cwd=BACKEND, env=env)
+
+    tables = table_names(psql, fresh_database, env)
+    assert {"store_product", "store_order", "django_migrations"} <= set(tables)
+    assert table_names(psql, scratch, env) == tables
+    for table in tables:
+        original = rows(psql, fresh_database, table, env)
+        assert rows(psql, scratch, table, env) == original, f"{table} differs after the restore"
+    assert rows(psql, scratch, "store_product", env), "the demo products were not restored"
+
+
+def table_names(psql: list[str], url: str, env: dict[str, str]) -> list[str]:
+    """The tables of `url`'s public schema, by name."""
+    query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    return run([*psql, url, "-c", query], cwd=BACKEND, env=env).stdout.split()
+
+
+def rows(psql: list[str], url: str, table: str, env: dict[str, str]) -> list[str]:
+    """Every row of `table` as text, in a stable order."""
+    query = f'SELECT t::text FROM "{table}" t ORDER BY 1'  # noqa: S608 - from pg_tables
+    return run([*psql, url, "-c", query], cwd=BACKEND, env=env).stdout.splitlines()
 
 
 def test_unreachable_database_is_one_sentence_naming_the_host(backend_bin: Path) -> None:

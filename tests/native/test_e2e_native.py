@@ -5,6 +5,7 @@ PostgreSQL (migrated, demo data) -> gunicorn -> the production build served by
 """
 
 import os
+import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from ci import playwright_report
 from ci.profile import commands
+from ci.report import StageResult, summary
 from ci.stages import backend
 from tests.native.conftest import BACKEND, FRONTEND, wait_for_http
 from tests.support.postgres import free_port
@@ -84,3 +87,39 @@ def test_suite_passes_in_chromium(suite: str, frontend_url: str, chromium: Path)
     command = commands.end_to_end(REFERENCE_PROFILE.frontend, suite)
     assert command is not None
     run(command, cwd=FRONTEND, env=env)
+    report = (FRONTEND / playwright_report.REPORT_PATH).read_text()
+    playwright_report.flaky_specs(report)  # the config writes the JSON report
+
+
+FLAKY_SPEC = """import { expect, test } from "@playwright/test";
+
+test.describe("made flaky on purpose", () => {
+  test("fails on its first attempt only", { tag: "@quick" }, async ({}, testInfo) => {
+    expect(testInfo.retry, "the first attempt fails").toBeGreaterThan(0);
+  });
+});
+"""
+
+
+def test_a_spec_passing_on_a_retry_is_green_and_named_flaky(
+    node_ready: None, tmp_path: Path
+) -> None:
+    # A copy of the app's Playwright setup with one more spec, which needs no browser and
+    # no running app; the quick suite's command, narrowed to that spec's file.
+    app = tmp_path / "frontend"
+    shutil.copytree(FRONTEND / "e2e", app / "e2e")
+    for name in ("playwright.config.ts", "package.json"):
+        shutil.copy2(FRONTEND / name, app / name)
+    (app / "node_modules").symlink_to(FRONTEND / "node_modules")
+    (app / "e2e" / "flaky.spec.ts").write_text(FLAKY_SPEC)
+    env = environment(CI="true", E2E_VIDEO="off")
+    quick = commands.end_to_end(REFERENCE_PROFILE.frontend, "quick")
+    assert quick is not None
+    done = run([*quick, "--", "e2e/flaky.spec.ts"], cwd=app, env=env)
+    assert "1 flaky" in done.stdout, done.stdout  # green, as Playwright retried it
+
+    note = playwright_report.flaky_note((app / playwright_report.REPORT_PATH).read_text())
+    spec = "[chromium] flaky.spec.ts:4 > made flaky on purpose > fails on its first attempt only"
+    assert note == f"flaky: 1 ({spec})"
+    table = summary([StageResult("end-to-end quick", True, 9.0, done.stdout, notes=note)])
+    assert table.splitlines()[-1] == f"end-to-end quick: flaky: 1 ({spec})"

@@ -1,7 +1,7 @@
 import anyio
 import pytest
 
-from ci.concurrency import run_stages
+from ci.concurrency import note, run_stages
 
 
 @pytest.mark.asyncio
@@ -37,3 +37,33 @@ async def test_a_failure_is_a_result_and_does_not_cancel_the_others() -> None:
         ("slow", True, "finished"),
     ]
     assert all(r.seconds >= 0 for r in results)
+
+
+@pytest.mark.asyncio
+async def test_a_stage_s_notes_reach_its_result_and_the_stage_around_it() -> None:
+    async def retried() -> str:
+        note("flaky: 1 (spec)")
+        return "4 passed"
+
+    async def failing() -> str:
+        note("flaky: 1 (other)")
+        raise RuntimeError("boom")
+
+    async def around() -> str:
+        (inner,) = await run_stages({"inner": retried})
+        note("")  # nothing to say: no note
+        return inner.output
+
+    note("outside any stage: kept nowhere")
+    results = await run_stages({"e2e": retried, "red": failing, "plain": lambda: plain()})
+    assert [(r.name, r.notes) for r in results] == [
+        ("e2e", "flaky: 1 (spec)"),
+        ("red", "flaky: 1 (other)"),
+        ("plain", ""),
+    ]
+    (outer,) = await run_stages({"test": around})
+    assert outer.notes == "flaky: 1 (spec)"
+
+
+async def plain() -> str:
+    return "ok"

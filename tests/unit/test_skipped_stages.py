@@ -31,7 +31,7 @@ async def test_a_skipped_stage_passes_with_its_reason_in_the_table() -> None:
     assert table.endswith(reason)
     markdown = summary_markdown("test", results)
     assert "| end-to-end | ⏭️ SKIP |" in markdown
-    assert markdown.endswith(reason)
+    assert markdown.endswith(f"- {reason}")
 
 
 @pytest.mark.asyncio
@@ -39,6 +39,6 @@ async def test_markdown_puts_the_reasons_after_a_blank_line_and_nothing_without_
     skipped = summary_markdown("test", await run_stages({"e2e": no_suite, "lint": passes}))
     table, reasons = skipped.rsplit("\n\n", 1)
     assert table.splitlines()[-1].startswith("| lint |")
-    assert reasons.startswith("e2e skipped: no Playwright config")
+    assert reasons.startswith("- e2e skipped: no Playwright config")
     plain = summary_markdown("test", await run_stages({"lint": passes}))
     assert plain.split("\n")[-1].startswith("| lint |")
