@@ -48,8 +48,9 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
     pins = [*shapes.runtime_pins(), "redis==6.4.0"]
     _pyproject_project(backend, pins, {"dev": shapes.dev_tool_pins()}, groups_key="poetry")
     _lock(backend / "poetry.lock", locked, ["poetry", "lock"], backend)
-    (frontend / "package-lock.json").unlink()
+    # pnpm's own import reads the npm lock into its own; then the npm lock goes.
     _lock(frontend / "pnpm-lock.yaml", locked, ["npx", "--yes", "pnpm@10", "import"], frontend)
+    (frontend / "package-lock.json").unlink()
 
 
 def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
