@@ -25,6 +25,7 @@ Shell: TypeAlias = "pexpect.spawn[str]"  # a string: spawn is generic only to ty
 # shell is attached would go to the CLI's interface (q quits it), so tests wait for both.
 SHELL_OPENS = re.compile(r"[Aa]ttaching terminal")
 PROMPT = re.compile(r"[$#] ")
+PROMPT_QUIET = 2.0  # seconds without output after a prompt: the shell waits for input
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 # Generous: a cold engine builds images and runs whole suites.
 TIMEOUT = 1800.0
@@ -112,12 +113,26 @@ class DaggerCli:
         seen: list[str] = []
         while child.expect([SHELL_OPENS, pexpect.EOF]) == 0:
             seen.append(f"{child.before}{child.after}")
-            child.expect(PROMPT)
-            seen.append(f"{child.before}{child.after}")
+            seen.append(wait_for_prompt(child))
             in_shell(child)
         seen.append(str(child.before))
         child.close()
         return Interaction(child.exitstatus, readable("".join(seen)))
+
+
+def wait_for_prompt(child: Shell) -> str:
+    """Wait for the shell's prompt: `$ ` or `# ` after which the terminal stays quiet.
+
+    The CLI's progress lines can go on after the terminal is attached, and what they show
+    (a file's contents, `# comments` in it) can hold the same characters as a prompt.
+    """
+    seen = []
+    while True:
+        child.expect(PROMPT)
+        seen.append(f"{child.before}{child.after}")
+        if child.expect([pexpect.TIMEOUT, re.compile(r".+", re.S)], timeout=PROMPT_QUIET) == 0:
+            return "".join(seen)
+        seen.append(f"{child.before}{child.after}")
 
 
 def leave_shell(child: Shell) -> None:
