@@ -6,8 +6,8 @@ from typing import Any
 
 from ci import versions
 from ci.errors import PipelineError
-from ci.profile.model import BackendProfile, Found, PythonInstall
-from ci.profile.tree import SourceTree, ancestors, by_depth, join, parent
+from ci.profile.model import BackendProfile, Found, PythonInstall, overridden
+from ci.profile.tree import SourceTree, ancestors, by_depth, join, parent, shallowest
 from ci.profile.versions_found import python_in_range, supported_python
 
 SETTINGS_DEFAULT = re.compile(r"DJANGO_SETTINGS_MODULE['\"]\s*,\s*['\"]([\w.]+)['\"]")
@@ -43,20 +43,8 @@ def backend_dir(tree: SourceTree, chosen: str | None) -> Found[str]:
     """The directory of manage.py: the chosen one, or the shallowest in the source."""
     if chosen is not None:
         return Found(chosen, "pipeline.toml")
-    found = tree.named("manage.py")
-    if not found:
-        raise PipelineError(
-            "No manage.py in the source, so no Django backend was found: pass --source=<your "
-            "checkout>, or set [backend] dir in pipeline.toml."
-        )
-    depth = found[0].count("/")
-    same = [p for p in found if p.count("/") == depth]
-    if len(same) > 1:
-        raise PipelineError(
-            f"Several Django backends in the source ({', '.join(same)}): set [backend] dir "
-            "in pipeline.toml to the one to test."
-        )
-    return Found(parent(found[0]), found[0])
+    manage = shallowest(tree.named("manage.py"), "Django backend (manage.py)", "[backend] dir")
+    return Found(parent(manage), manage)
 
 
 def detect_backend(
@@ -64,12 +52,7 @@ def detect_backend(
 ) -> BackendProfile:
     """Everything about the backend in `directory`, with `config` ([backend]) on top."""
     where = directory.value
-    manage = join(where, "manage.py")
-    if not tree.has(manage):
-        raise PipelineError(
-            f"{manage} does not exist: set [backend] dir in pipeline.toml to the directory "
-            "of manage.py."
-        )
+    manage = tree.required(join(where, "manage.py"), "[backend] dir")
     deps = _dependency_text(tree, where)
     install = _install(tree, where)
     runner = _test_runner(tree, where, deps)
@@ -78,28 +61,22 @@ def detect_backend(
     application, server = _application(tree, where, production.value, deps)
     return BackendProfile(
         dir=directory,
-        settings=_set(config, "settings", settings),
+        settings=overridden(config, "settings", settings),
         production_settings=production,
-        application=_set(config, "application", application),
-        server=_set(config, "server", server),
-        python=_set(config, "python", _python(tree, where)),
+        application=overridden(config, "application", application),
+        server=overridden(config, "server", server),
+        python=overridden(config, "python", _python(tree, where)),
         install=install,
-        test_runner=_set(config, "test-runner", runner),
+        test_runner=overridden(config, "test-runner", runner),
         coverage=_coverage(deps, runner.value, install),
         database_variables=_database_variables(tree, where, settings.value),
-        services=_set(config, "services", _services(tree, where, settings.value, deps, install)),
-        linters=_set(config, "linters", _linters(deps, install)),
+        services=overridden(
+            config, "services", _services(tree, where, settings.value, deps, install)
+        ),
+        linters=overridden(config, "linters", _linters(deps, install)),
         migration_apps=_migration_apps(tree, where),
-        test_env=_set(config, "test-env", Found({})),
+        test_env=overridden(config, "test-env", Found({})),
     )
-
-
-def _set(config: dict[str, Any], key: str, found: Found[Any]) -> Found[Any]:
-    """`found`, unless pipeline.toml sets `key` (lists become tuples)."""
-    if key not in config:
-        return found
-    value = config[key]
-    return Found(tuple(value) if isinstance(value, list) else value, "pipeline.toml")
 
 
 def _dependency_text(tree: SourceTree, where: str) -> str:

@@ -6,8 +6,8 @@ from typing import Any
 
 from ci import versions
 from ci.errors import PipelineError
-from ci.profile.model import Found, FrontendProfile
-from ci.profile.tree import SourceTree, ancestors, join, parent
+from ci.profile.model import Found, FrontendProfile, overridden
+from ci.profile.tree import SourceTree, ancestors, join, parent, shallowest
 from ci.profile.versions_found import node_in_range, supported_node
 
 LOCKS = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("package-lock.json", "npm"))
@@ -30,20 +30,9 @@ def frontend_dir(tree: SourceTree, chosen: str | None) -> Found[str]:
     """The directory of the package.json that depends on React: chosen, or the shallowest."""
     if chosen is not None:
         return Found(chosen, "pipeline.toml")
-    found = [p for p in tree.named("package.json") if _uses_react(tree.text(p))]
-    if not found:
-        raise PipelineError(
-            "No package.json in the source depends on react, so no frontend was found: set "
-            "[frontend] dir in pipeline.toml."
-        )
-    depth = found[0].count("/")
-    same = [p for p in found if p.count("/") == depth]
-    if len(same) > 1:
-        raise PipelineError(
-            f"Several React frontends in the source ({', '.join(same)}): set [frontend] dir "
-            "in pipeline.toml to the one to test."
-        )
-    return Found(parent(found[0]), found[0])
+    manifests = [p for p in tree.named("package.json") if _uses_react(tree.text(p))]
+    manifest = shallowest(manifests, "React frontend (package.json)", "[frontend] dir")
+    return Found(parent(manifest), manifest)
 
 
 def _uses_react(text: str) -> bool:
@@ -64,12 +53,7 @@ def detect_frontend(
 ) -> FrontendProfile:
     """Everything about the frontend in `directory`, with `config` ([frontend]) on top."""
     where = directory.value
-    path = join(where, "package.json")
-    if not tree.has(path):
-        raise PipelineError(
-            f"{path} does not exist: set [frontend] dir in pipeline.toml to the directory of "
-            "the frontend's package.json."
-        )
+    path = tree.required(join(where, "package.json"), "[frontend] dir")
     manifest = _manifest(tree.text(path))
     deps = {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}
     manager, lock_dir = _package_manager(tree, where, manifest)
@@ -78,22 +62,15 @@ def detect_frontend(
         dir=directory,
         package_manager=manager,
         lock_dir=lock_dir,
-        node=_set(config, "node", _node(tree, where, manifest)),
+        node=overridden(config, "node", _node(tree, where, manifest)),
         scripts=scripts,
         test_framework=_first(deps, {"vitest": "vitest", "jest": "jest"}, path),
         linter=_first(deps, {"@biomejs/biome": "biome", "eslint": "eslint"}, path),
-        build_output=_set(config, "build-output", _build_output(tree, where, deps, path)),
+        build_output=overridden(config, "build-output", _build_output(tree, where, deps, path)),
         end_to_end=_end_to_end(tree, where),
         typescript=_typescript(tree, where),
-        install_flags=_set(config, "install-flags", Found(())),
+        install_flags=overridden(config, "install-flags", Found(())),
     )
-
-
-def _set(config: dict[str, Any], key: str, found: Found[Any]) -> Found[Any]:
-    if key not in config:
-        return found
-    value = config[key]
-    return Found(tuple(value) if isinstance(value, list) else value, "pipeline.toml")
 
 
 def _package_manager(

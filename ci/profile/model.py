@@ -16,6 +16,14 @@ class Found(Generic[T]):
     source: str = DEFAULT
 
 
+def overridden(config: dict[str, Any], key: str, found: Found[Any]) -> Found[Any]:
+    """`found`, unless pipeline.toml's table `config` sets `key` (its lists as tuples)."""
+    if key not in config:
+        return found
+    value = config[key]
+    return Found(tuple(value) if isinstance(value, list) else value, "pipeline.toml")
+
+
 @dataclass(frozen=True)
 class PythonInstall:
     """How the backend's dependencies install, frozen to the repository's own lock.

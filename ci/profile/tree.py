@@ -5,6 +5,8 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ci.errors import PipelineError
+
 # The files detection looks at, by name, wherever they are (their text is read when small).
 NAMES_READ = (
     "manage.py",
@@ -101,6 +103,15 @@ class SourceTree:
         """The text of `path`, or "" when it is absent or was not read."""
         return self.texts.get(normal(path), "")
 
+    def required(self, path: str, setting: str) -> str:
+        """`path` if the tree has it, else one sentence: set `setting` to where it is."""
+        if not self.has(path):
+            raise PipelineError(
+                f"{normal(path)} does not exist: set {setting} in pipeline.toml to the "
+                f"directory of its {posixpath.basename(path)}."
+            )
+        return normal(path)
+
     def named(self, *names: str) -> list[str]:
         """Paths whose file name is one of `names`, shallowest first."""
         return by_depth(p for p in self.paths if posixpath.basename(p) in names)
@@ -109,6 +120,26 @@ class SourceTree:
         """Paths inside `directory` ("" is the root), shallowest first."""
         prefix = f"{normal(directory)}/" if normal(directory) else ""
         return by_depth(p for p in self.paths if p.startswith(prefix))
+
+
+def shallowest(found: list[str], what: str, setting: str) -> str:
+    """The one shallowest of `found` (marker files of `what`), or one sentence naming `setting`.
+
+    None found, or several at the same depth, is for the user to settle with `setting`.
+    """
+    if not found:
+        raise PipelineError(
+            f"No {what} in the source: pass --source=<your checkout>, or set {setting} in "
+            "pipeline.toml."
+        )
+    first = by_depth(found)
+    same = [p for p in first if p.count("/") == first[0].count("/")]
+    if len(same) > 1:
+        raise PipelineError(
+            f"Several {what}s in the source ({', '.join(same)}): set {setting} in "
+            "pipeline.toml to the one to use."
+        )
+    return first[0]
 
 
 def normal(path: str) -> str:

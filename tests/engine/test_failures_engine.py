@@ -26,6 +26,6 @@ async def test_source_without_the_app_is_one_sentence(engine: None) -> None:
     with pytest.raises(PipelineError) as caught:
         await pipeline(dag.directory().with_new_file("README.md", "not the app"))
     assert str(caught.value) == (
-        "No manage.py in the source, so no Django backend was found: pass --source=<your "
-        "checkout>, or set [backend] dir in pipeline.toml."
+        "No Django backend (manage.py) in the source: pass --source=<your checkout>, or set "
+        "[backend] dir in pipeline.toml."
     )

@@ -228,7 +228,9 @@ def test_a_package_named_inside_another_name_or_a_comment_is_no_dependency() -> 
 
 
 def test_no_manage_py_is_one_sentence_naming_the_setting() -> None:
-    with pytest.raises(PipelineError, match=r"No manage\.py .* set \[backend\] dir"):
+    with pytest.raises(
+        PipelineError, match=r"^No Django backend \(manage\.py\) in .* set \[backend\] dir"
+    ):
         detect(SourceTree.of(dict(FRONTEND)))
 
 
