@@ -118,8 +118,3 @@ class DaggerCli:
         seen.append(str(child.before))
         child.close()
         return Interaction(child.exitstatus, readable("".join(seen)))
-
-
-def leave_shell(child: Shell) -> None:
-    """Type `exit` in the shell."""
-    child.sendline("exit")
