@@ -4,6 +4,7 @@ The target is tools/deploy-target: sshd and a Docker engine with Compose v2 on t
 machine, reached by the engine's containers at its host address. The checkout's
 environments file points staging and production at it. Three releases are published to
 the local registry: v1, v2 (new labels, new digests) and v3, whose health check fails.
+Every secret holds one canary, and no output of any command may show it.
 """
 
 import json
@@ -106,28 +107,49 @@ def running_images(project: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Deployment:
-    """Everything a deploy command needs: a checkout, its secrets, published images."""
+    """Everything a deploy command needs: a checkout, its secrets, published images.
+
+    Every secret value holds `canary`: a part of a secret (a password inside a URL) is
+    as much a leak as the whole, so outputs are searched for the canary."""
 
     cli: DaggerCli
     checkout: Path
     secrets: dict[str, str]
+    canary: str
     key: Path
     images: dict[str, tuple[str, str]]
 
-    def call(self, arguments: str) -> subprocess.CompletedProcess[str]:
-        done = self.cli.run(f"dagger call {arguments}", self.checkout, self.secrets)
-        for secret in self.secrets.values():
-            assert secret not in done.stdout + done.stderr
+    def variables(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The secrets as environment variables, `extra` ones (each with the canary) added."""
+        variables = self.secrets | (extra or {})
+        assert all(self.canary in value for value in variables.values())
+        return variables
+
+    def shows_no_secret(self, output: str, what: str) -> None:
+        """Fail if `output` holds the canary, that is any part of any secret."""
+        assert self.canary not in output, f"`{what}` showed a secret:\n{output[-4000:]}"
+
+    def call(
+        self, arguments: str, extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        done = self.cli.run(f"dagger call {arguments}", self.checkout, self.variables(extra))
+        self.shows_no_secret(done.stdout + done.stderr, f"dagger call {arguments}")
         return done
 
-    def deploy(self, env: str, version: str, options: str = "") -> subprocess.CompletedProcess[str]:
+    def deploy_command(self, env: str, version: str, options: str = "") -> str:
+        """The `dagger call deploy` arguments for `version`'s published images."""
         backend, frontend = self.images[version]
-        return self.call(
+        return (
             f"deploy --env={env} --backend-image={backend} --frontend-image={frontend} "
             f"--ssh-key=file://{self.key} --database-url=env://DATABASE_URL "
             f"--secret-key=env://SECRET_KEY --commit={version} --deployed-by=cli-test "
             f"--offline --insecure-registry {options}"
         )
+
+    def deploy(
+        self, env: str, version: str, options: str = "", extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return self.call(self.deploy_command(env, version, options), extra)
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +183,14 @@ def deployment(
         "REGISTRY_PASSWORD": f"registry-{canary}",
         "COSIGN_PASSWORD": f"key-{canary}",
     }
-    images = {
-        "v1": published(dagger_cli, checkout, "cli-deploy", secrets, "1" * 40)[:2],
-        "v2": published(dagger_cli, checkout, "cli-deploy", secrets, "2" * 40)[:2],
-        "v3": published(dagger_cli, unhealthy, "cli-deploy", secrets, "3" * 40)[:2],
-    }
-    yield Deployment(dagger_cli, checkout, secrets, work / "key", images)
+    images = {}
+    for version, source in (("v1", checkout), ("v2", checkout), ("v3", unhealthy)):
+        backend, frontend, output = published(
+            dagger_cli, source, "cli-deploy", secrets, version[1] * 40
+        )
+        assert canary not in output, f"publish showed a secret:\n{output[-4000:]}"
+        images[version] = (backend, frontend)
+    yield Deployment(dagger_cli, checkout, secrets, canary, work / "key", images)
     for project in ("cli-staging", "cli-production"):
         compose = f"deployments/{project}/current/compose.yaml"
         subprocess.run(
@@ -295,51 +319,96 @@ def test_an_unreachable_host_and_registry_are_one_sentence_each(deployment: Depl
     assert running_images("cli-staging") == before
 
 
-def test_a_deploy_cut_off_midway_leaves_one_release_running(deployment: Deployment) -> None:
-    backend, frontend = deployment.images["v1"]
-    command = (
-        f"dagger call deploy --env=staging --backend-image={backend} "
-        f"--frontend-image={frontend} --ssh-key=file://{deployment.key} "
-        "--database-url=env://DATABASE_URL --secret-key=env://SECRET_KEY --commit=v1"
-    )
+def test_a_deploy_cut_off_midway_leaves_one_release_running(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    # Another release runs (v1: the first test rolled back to it by hand); v2 is cut off
+    # on its way in, so the release that runs afterwards tells which one won.
+    assert running_images("cli-staging") != set(deployment.images["v2"])
     releases = Path("/home/deploy/deployments/cli-staging")
     before = set(releases.glob("deploy.*.log"))
     recorded = len(history_lines(releases))
-    cut = subprocess.Popen(
-        ["bash", "-c", command],
-        cwd=deployment.checkout,
-        env=deployment.cli.environment(deployment.secrets),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        # The rollout has begun on the host, under its lock: it has recorded its start (its
-        # log file exists a moment earlier, before the lock is taken).
-        for _ in range(600):
-            new = history_lines(releases)[recorded:]
-            if any('"event": "started"' in line for line in new):
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail("the deploy never reached the host")
-    finally:
-        os.killpg(cut.pid, signal.SIGKILL)
-        cut.wait()
+    output = tmp_path / "cut-off.out"
+    with output.open("w") as sink:
+        cut = subprocess.Popen(
+            ["bash", "-c", f"dagger call {deployment.deploy_command('staging', 'v2')}"],
+            cwd=deployment.checkout,
+            env=deployment.cli.environment(deployment.variables()),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            # The rollout has begun on the host, under its lock: it has recorded its start
+            # (its log file exists a moment earlier, before the lock is taken).
+            for _ in range(600):
+                if events(history_lines(releases)[recorded:], "started"):
+                    break
+                time.sleep(0.5)
+            else:
+                pytest.fail("the deploy never reached the host")
+        finally:
+            os.killpg(cut.pid, signal.SIGKILL)
+            at_kill = history_lines(releases)[recorded:]
+            cut.wait()
+    deployment.shows_no_secret(output.read_text(), "the deploy cut off")
+    (started,) = events(at_kill, "started")
+    assert started["release"].endswith("-v2"), started
+    assert not events(at_kill, "deployed"), f"the rollout had ended before the kill: {at_kill}"
     # The rollout goes on without its connection; the lock is free once it has ended.
     on_target("flock", str(releases / "lock"), "true")
     # Its log stays when nothing was left to stream it to: the connection was cut.
     assert set(releases.glob("deploy.*.log")) - before
-    history = history_lines(releases)
-    assert '"event": "started"' in history[-2]
-    assert '"event": "deployed"' in history[-1]
-    current = (releases / "current").resolve().name
-    assert current.endswith("-v1")
+    after = history_lines(releases)[recorded:]
+    assert [(e["event"], e["release"]) for e in map(json.loads, after)] == [
+        ("started", started["release"]),
+        ("deployed", started["release"]),
+    ]
+    assert (releases / "current").resolve().name == started["release"]
+    assert running_images("cli-staging") == set(deployment.images["v2"])
+
+    again = deployment.deploy("staging", "v1")
+    assert again.returncode == 0, readable(again.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v1"])
 
-    again = deployment.deploy("staging", "v2")
-    assert again.returncode == 0, readable(again.stderr)[-4000:]
-    assert running_images("cli-staging") == set(deployment.images["v2"])
+
+def events(lines: list[str], event: str) -> list[dict[str, str]]:
+    """The history entries among `lines` that record `event`."""
+    entries = [json.loads(line) for line in lines]
+    return [entry for entry in entries if entry["event"] == event]
+
+
+def test_a_release_failing_its_smoke_test_is_rolled_back(
+    deployment: Deployment, database_server: postgres.Server
+) -> None:
+    # A release whose /api/products/ answers 500 and whose health check passes: v2 on a
+    # database where every migration is recorded as applied but the product table is
+    # gone (so the host's migrate step does nothing, and SELECT 1 answers).
+    assert running_images("cli-staging") == set(deployment.images["v1"])
+    name = f"no_products_{os.urandom(3).hex()}"
+    url = database_server.database(name, password=deployment.canary)
+    on_target(
+        "docker", "run", "--rm", "--add-host=host.docker.internal:host-gateway",
+        "-e", f"DATABASE_URL={url}", "-e", f"SECRET_KEY={deployment.secrets['SECRET_KEY']}",
+        deployment.images["v2"][0], "python", "manage.py", "migrate", "--noinput",
+    )  # fmt: skip
+    database_server.sql("DROP TABLE store_product CASCADE", database=name)
+    releases = Path("/home/deploy/deployments/cli-staging")
+    previous = (releases / "current").resolve().name
+
+    broken = deployment.deploy("staging", "v2", extra={"DATABASE_URL": url})
+    assert broken.returncode != 0, broken.stdout[-4000:]
+    error = readable(broken.stderr)
+    failed = re.search(r"Release (\S+-v2) failed its smoke test on staging", error)
+    assert failed, error[-4000:]
+    assert "so the previous release runs again" in error
+    assert "PASS  health" in error, error[-4000:]
+    assert re.search(r"FAIL  products\s+HTTP 500", error), error[-4000:]
+    assert (releases / "current").resolve().name == previous
+    assert running_images("cli-staging") == set(deployment.images["v1"])
+    last = json.loads(history_lines(releases)[-1])
+    assert (last["event"], last["release"]) == ("rolled-back", previous), last
+    assert last["detail"] == f"from {failed.group(1)}"
 
 
 def history_lines(releases: Path) -> list[str]:
@@ -372,19 +441,18 @@ def test_release_runs_every_step_and_tells_the_webhook(
     server = ThreadingHTTPServer(("0.0.0.0", 0), Webhook)  # noqa: S104 (the engine's bridge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     trivy_cache(tmp_path / "trivy-cache", "not-a-dependency-of-the-app", "CVE-2099-0003")
-    secrets = {"WEBHOOK": f"http://{host}:{server.server_port}/hooks/{os.urandom(8).hex()}"}
+    hook = f"http://{host}:{server.server_port}/hooks/{deployment.canary}"
     key = deployment.key.parent / "ours" / "cosign.key"
     try:
-        done = deployment.cli.run(
-            f"dagger call release --registry={registry}/cli-release --username=ci "
+        done = deployment.call(
+            f"release --registry={registry}/cli-release --username=ci "
             f"--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main --revision={'4' * 40} "
             f"--ssh-key=file://{deployment.key} --database-url=env://DATABASE_URL "
             f"--secret-key=env://SECRET_KEY --key=file://{key} "
             "--key-password=env://COSIGN_PASSWORD "
             f"--webhook=env://WEBHOOK --platform=linux/amd64 --db={tmp_path}/trivy-cache "
             "--offline --insecure-registry",
-            deployment.checkout,
-            deployment.secrets | secrets,
+            {"WEBHOOK": hook},
         )
     finally:
         server.shutdown()
@@ -394,7 +462,6 @@ def test_release_runs_every_step_and_tells_the_webhook(
     assert Webhook.received == [
         {"text": f"Release of {'4' * 12} (refs/heads/main): deployed to staging."}
     ]
-    assert secrets["WEBHOOK"] not in done.stdout + done.stderr
     running = running_images("cli-staging")
     assert running
     assert all(image.startswith(f"{registry}/cli-release/") for image in running), running

@@ -1,11 +1,12 @@
 """The gates through the CLI: green on this checkout, red with the cause on a broken copy."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.support import summary
-from tests.support.dagger_cli import DaggerCli, readable
+from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
 
 pytestmark = pytest.mark.cli
 
@@ -72,3 +73,42 @@ def test_a_red_ci_run_leaves_its_summary_for_the_job(
     assert "| frontend-test | ✅ PASS |" in markdown
     assert "#### backend-test" in markdown
     assert "deliberately broken for the CLI tier" in markdown
+
+
+LINT_ROWS = {
+    "backend ruff": False,
+    "backend ruff-format": False,
+    "backend mypy": False,
+    "backend bandit": False,
+    "frontend eslint": True,
+    "frontend tsc": True,
+    "pipeline ruff": True,
+    "pipeline ruff-format": True,
+    "pipeline mypy": True,
+}
+
+
+def test_after_a_backend_edit_only_backend_stages_run_again(
+    dagger_cli: DaggerCli, tmp_path: Path
+) -> None:
+    """The README's claim, read from the summaries' Cached column: after editing one
+    backend file, every stage that reads the backend runs again, no frontend stage."""
+    copy = checkout_copy(tmp_path / "copy")
+    warm = dagger_cli.run("dagger call test", copy)  # the cache holds this exact source
+    assert warm.returncode == 0, readable(warm.stderr)[-6000:]
+    views = copy / "app/backend/store/views.py"
+    views.write_text(f"{views.read_text()}\n\n# cache probe {uuid.uuid4().hex}\n")  # lint-clean
+
+    lint = dagger_cli.run("dagger call lint", copy)
+    assert lint.returncode == 0, readable(lint.stderr)[-6000:]
+    assert summary.cached(lint.stdout) == LINT_ROWS, lint.stdout
+    tested = dagger_cli.run("dagger call test", copy)
+    assert tested.returncode == 0, readable(tested.stderr)[-6000:]
+    assert summary.cached(tested.stdout) == {
+        "lint": True,  # the call above ran it on this source
+        "backend-test": False,
+        "frontend-test": True,
+        "migrations-check": False,
+        "migrations-roundtrip": False,
+        "end-to-end": False,
+    }, tested.stdout

@@ -4,18 +4,21 @@ What a command needs is read from its text: each `env://NAME` gets a fresh datab
 URL (with a canary password that must show nowhere), each `--db=DIR` a Trivy cache
 directory made for the tests (its one advisory is for a package the app does not have, so
 the gate passes; the engine tier fails it), `terminal` and `-i` run in a pseudo-terminal
-where any shell that opens is left with `exit`, and what `-o` or `--path` names must
-exist afterwards, not empty.
+where each shell that opens must compute a sum before it is left with `exit` (one shell
+for `terminal`, none for a green `-i`), and what `-o` or `--path` names must exist
+afterwards, not empty.
 """
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from tests.support import summary
-from tests.support.dagger_cli import DaggerCli, leave_shell
+from tests.support.dagger_cli import PROMPT, DaggerCli, Shell
 from tests.support.postgres import Server
 from tests.support.readme import DocCommand, dagger_commands, expected_commands
 from tests.support.trivy_db import trivy_cache
@@ -23,6 +26,7 @@ from tests.support.trivy_db import trivy_cache
 pytestmark = pytest.mark.cli
 
 COMMANDS = dagger_commands()
+MARKER = "-shell-answered"
 SECRET_VARIABLE = re.compile(r"env://(\w+)")
 TRIVY_CACHE = re.compile(r"--db=(\S+)")
 # What -o or --path names; it may hold a command substitution: backups/$(date +%F).
@@ -60,8 +64,15 @@ def test_readme_command_runs_as_written(
         if not (checkout / path).exists():
             trivy_cache(checkout / path, "not-a-dependency-of-the-app", "CVE-2099-0002")
     if re.search(r"\s(-i|--interactive)\s|\sterminal$", command.text):
-        interaction = dagger_cli.interact(command.text, checkout, leave_shell, variables)
+        shells: list[bool] = []
+        interaction = dagger_cli.interact(command.text, checkout, shell_answers(shells), variables)
         code, output = interaction.exit_code, interaction.transcript
+        # `terminal` opens one shell; `-i` opens one only where a command fails, and the
+        # README's run green on this checkout (the debug tests open one on a broken copy).
+        opened = [True] if command.text.endswith(" terminal") else []
+        assert shells == opened, (
+            f"`{command.text}`: shells {shells}, not {opened}:\n{output[-6000:]}"
+        )
     else:
         done = dagger_cli.run(command.text, checkout, variables)
         code, output = done.returncode, done.stdout + done.stderr
@@ -77,6 +88,23 @@ def test_readme_command_runs_as_written(
             assert any(exported.iterdir()), f"{exported} is empty"
         else:
             assert exported.stat().st_size, f"{exported} is empty"
+
+
+def shell_answers(shells: list[bool]) -> Callable[[Shell], None]:
+    """What to type in each shell that opens: a sum only a shell computes (the typed line
+    holds `$((6 * 7))`, not its result), then `exit`; notes in `shells` whether it showed."""
+
+    def in_shell(shell: Shell) -> None:
+        shell.sendline(f"echo $((6 * 7)){MARKER}")
+        answer = shell.expect([f"42{MARKER}", PROMPT, pexpect.EOF])
+        shells.append(answer == 0)
+        if answer == 2:  # no shell to leave
+            return
+        if answer == 0:
+            shell.expect(PROMPT)
+        shell.sendline("exit")
+
+    return in_shell
 
 
 def _fails_only_for_want_of(images: dict[str, str], code: int | None, output: str) -> None:

@@ -1,9 +1,11 @@
-"""A failing Playwright spec on the engine: the error names it, and its report is kept."""
+"""A failing Playwright spec on the engine: the error names it, and its report is kept;
+a spec passing only on a retry is named flaky in that report."""
 
 import pytest
 
 from ci.choices import Suite
 from ci.errors import PipelineError
+from ci.playwright_report import REPORT_PATH, flaky_specs
 from tests.engine.conftest import pipeline, repository
 
 pytestmark = [pytest.mark.engine, pytest.mark.asyncio]
@@ -18,10 +20,22 @@ test("deliberately broken spec", { tag: "@quick" }, async ({ page }) => {
   });
 });
 """
+# Made flaky on purpose: fails on its first attempt only (no browser needed).
+FLAKY_SPEC = """
+import { expect, test } from "@playwright/test";
+
+test("flaky on purpose", { tag: "@quick" }, async ({}, testInfo) => {
+  expect(testInfo.retry, "the first attempt fails").toBeGreaterThan(0);
+});
+"""
 
 
 async def test_failing_spec_fails_end_to_end_and_its_report_can_still_be_had(engine: None) -> None:
-    source = repository().with_new_file("app/frontend/e2e/broken.spec.ts", BROKEN_SPEC)
+    source = (
+        repository()
+        .with_new_file("app/frontend/e2e/broken.spec.ts", BROKEN_SPEC)
+        .with_new_file("app/frontend/e2e/flaky.spec.ts", FLAKY_SPEC)
+    )
     broken = await pipeline(source)
     with pytest.raises(PipelineError) as caught:
         await broken.end_to_end(Suite.QUICK)
@@ -34,3 +48,5 @@ async def test_failing_spec_fails_end_to_end_and_its_report_can_still_be_had(eng
     assert "deliberately broken spec" in junit
     traces = await reports.glob("test-results/**/trace.zip")
     assert traces, "a retry of the failing spec should have recorded a trace"
+    report = await reports.file(REPORT_PATH).contents()
+    assert flaky_specs(report) == ["[chromium] flaky.spec.ts:4 > flaky on purpose"]

@@ -133,8 +133,3 @@ def wait_for_prompt(child: Shell) -> str:
         if child.expect([pexpect.TIMEOUT, re.compile(r".+", re.S)], timeout=PROMPT_QUIET) == 0:
             return "".join(seen)
         seen.append(f"{child.before}{child.after}")
-
-
-def leave_shell(child: Shell) -> None:
-    """Type `exit` in the shell."""
-    child.sendline("exit")

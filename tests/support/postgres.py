@@ -37,10 +37,11 @@ class Server:
     host: str
     port: int
 
-    def sql(self, statement: str) -> None:
-        """Run `statement` as the superuser."""
+    def sql(self, statement: str, database: str = "postgres") -> None:
+        """Run `statement` in `database` as the superuser."""
         psql = [str(self.bindir / "psql"), "-h", str(self.socket_dir), "-p", str(self.port)]
-        run([*psql, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement], REPO, os.environ)
+        login = ["-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1"]
+        run([*psql, *login, "-c", statement], REPO, os.environ)
 
     def database(self, name: str, password: str | None = None) -> str:
         """A new database owned by a new role `name`; its URL (with the password, if any)."""
