@@ -1213,10 +1213,12 @@ def _unless_skipped(reason: str | None, stage: Stage) -> Stage:
 
 
 async def _single(name: str, stage: Stage) -> str:
-    """Run one stage; return its output (or why it was skipped), or raise its failure."""
+    """Run one stage; return its output and notes (or why it was skipped), or its failure."""
     (result,) = await run_stages({name: stage})
     require_passed(name, [result])
-    return f"{name}: skipped, {result.skipped}." if result.skipped else result.output
+    if result.skipped:
+        return f"{name}: skipped, {result.skipped}."
+    return f"{result.output.rstrip()}\n{name}: {result.notes}" if result.notes else result.output
 
 
 async def _stdout(container: dagger.Container, what: str) -> str:

@@ -50,3 +50,11 @@ async def test_failing_spec_fails_end_to_end_and_its_report_can_still_be_had(eng
     assert traces, "a retry of the failing spec should have recorded a trace"
     report = await reports.file(REPORT_PATH).contents()
     assert flaky_specs(report) == ["[chromium] flaky.spec.ts:4 > flaky on purpose"]
+
+
+async def test_a_green_run_names_the_specs_that_passed_only_on_a_retry(engine: None) -> None:
+    source = repository().with_new_file("app/frontend/e2e/flaky.spec.ts", FLAKY_SPEC)
+    output = await (await pipeline(source)).end_to_end(Suite.QUICK)
+    assert output.splitlines()[-1] == (
+        "end-to-end quick: flaky: 1 ([chromium] flaky.spec.ts:4 > flaky on purpose)"
+    )
