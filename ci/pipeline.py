@@ -7,6 +7,7 @@ import uuid
 from dataclasses import replace
 from typing import Annotated
 
+import anyio
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
@@ -29,7 +30,7 @@ from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.model import profile_of
 from ci.publishing import digest_host as registry_host_of
-from ci.publishing import image_tags, registry_host
+from ci.publishing import image_tags, is_content_race, registry_host
 from ci.report import (
     StageResult,
     StageSkipped,
@@ -1167,17 +1168,26 @@ async def _notified(webhook: dagger.Secret, text: str) -> None:
 
 
 async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Container]) -> str:
-    """Push `variants` as one multi-platform image to `ref`; return the digest reference."""
-    try:
-        return await pusher.publish(ref, platform_variants=variants)
-    except dagger.ExecError as exc:
-        raise PipelineError(f"Building the image for {ref} failed: {failure_text(exc)}") from None
-    except dagger.QueryError as exc:
-        reason = str(exc).strip().splitlines()[-1]
-        raise PipelineError(
-            f"Pushing {ref} failed ({reason}): check the registry address, that it is "
-            "reachable, and the username and password."
-        ) from None
+    """Push `variants` as one multi-platform image to `ref`; return the digest reference.
+
+    A push that met another export of the same blob is tried again (three tries in all).
+    """
+    for attempt in range(3):
+        try:
+            return await pusher.publish(ref, platform_variants=variants)
+        except dagger.ExecError as exc:
+            message = f"Building the image for {ref} failed: {failure_text(exc)}"
+            raise PipelineError(message) from None
+        except dagger.QueryError as exc:
+            if attempt < 2 and is_content_race(str(exc)):
+                await anyio.sleep(1 + attempt)
+                continue
+            reason = str(exc).strip().splitlines()[-1]
+            raise PipelineError(
+                f"Pushing {ref} failed ({reason}): check the registry address, that it is "
+                "reachable, and the username and password."
+            ) from None
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def _output(container: dagger.Container) -> Stage:

@@ -91,3 +91,12 @@ def digest_host(reference: str) -> str:
         f"{reference!r} is not an image digest reference: give host/path@sha256:<64 hex>, "
         "as `publish` prints it.",
     )
+
+
+def is_content_race(message: str) -> bool:
+    """Whether a failed push met another export writing the same blob (worth another try).
+
+    The engine's content store locks a blob while one export writes it; a second export
+    of the same layer at that moment fails with `ref ... locked ...: unavailable`.
+    """
+    return "failed to open writer" in message and "locked" in message and "unavailable" in message

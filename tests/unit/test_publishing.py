@@ -3,7 +3,7 @@
 import pytest
 
 from ci.errors import PipelineError
-from ci.publishing import digest_host, image_tags, registry_host
+from ci.publishing import digest_host, image_tags, is_content_race, registry_host
 
 SHA = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
 
@@ -117,3 +117,15 @@ def test_a_wrong_digest_reference_is_one_sentence() -> None:
         "'ghcr.io/acme/backend:1.0' is not an image digest reference: give "
         "host/path@sha256:<64 hex>, as `publish` prints it."
     )
+
+
+def test_a_push_that_met_another_export_of_the_same_blob_is_worth_another_try() -> None:
+    race = (
+        "mount callback failed on /tmp/containerd-mount1: failed to open writer: ref "
+        "dagger/1/vcmf locked for 3.4ms (since 2026-12-02 18:27:53 +0000 UTC): unavailable"
+    )
+    assert is_content_race(race)
+    assert not is_content_race("failed to open writer: no space left on device")
+    assert not is_content_race("ref dagger/1/x locked for 3ms: unavailable")
+    assert not is_content_race("failed to open writer: ref x locked for 3ms")
+    assert not is_content_race("unauthorized: authentication required")
