@@ -209,7 +209,7 @@ class Pipeline:
 
     @property
     def _backend(self) -> dagger.Directory:
-        return self.source.directory(self.backend_dir or ".")
+        return self._backend_app.directory
 
     @property
     def _served(self) -> tuple[str, str]:
@@ -227,7 +227,7 @@ class Pipeline:
 
     @property
     def _frontend(self) -> dagger.Directory:
-        return self.source.directory(self.frontend_dir or ".")
+        return self._frontend_app.directory
 
     @property
     def _lock_files(self) -> dagger.Directory:

@@ -1,7 +1,7 @@
-"""Backend stages: lint, pytest against PostgreSQL, and the migrations check.
+"""Backend stages: lint, the test suite against PostgreSQL, the migrations check, the server.
 
-The command lists here are the single definition of what each stage runs; the
-host-native test tier imports them, so the pipeline and the tests cannot drift.
+What each stage runs comes from the app's profile (ci.profile.commands, which the
+host-native test tier imports too, so the pipeline and the tests cannot drift).
 """
 
 import shlex

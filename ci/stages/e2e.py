@@ -36,8 +36,7 @@ def app_stack(
     `served` is the backend's application (module:callable) and its server (gunicorn, ...).
     """
     server = backend.backend_server(backend_dir, python_version, postgres_version, RELEASE, *served)
-    frontend_dir = app.source.directory(app.profile.dir.value or ".")
-    image = images.frontend_image(frontend_dir, frontend.frontend_build(app, node_version))
+    image = images.frontend_image(app.directory, frontend.frontend_build(app, node_version))
     return frontend.frontend_server(image, server, BACKEND_ALIAS, backend.SERVER_PORT)
 
 

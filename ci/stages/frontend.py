@@ -36,6 +36,11 @@ class FrontendApp:
     profile: FrontendProfile
 
     @property
+    def directory(self) -> dagger.Directory:
+        """The frontend's own directory (its package.json's)."""
+        return self.source.directory(self.profile.dir.value or ".")
+
+    @property
     def workdir(self) -> str:
         """Where the frontend is in its container: WORKDIR is the lock's directory."""
         lock_dir, own = self.profile.lock_dir.value, self.profile.dir.value
