@@ -49,3 +49,9 @@ def decide(event: str, ref: str, environment: str = "") -> Decision:
         target = Environment(environment)
         return Decision(Suite.FULL, target, f"manual run: release to {environment}")
     raise PipelineError(f"ci does not handle the event {event!r}: use one of {', '.join(EVENTS)}.")
+
+
+def missing_arguments(decision: Decision, given: dict[str, object]) -> PipelineError:
+    """The error for a release run without some of the arguments it needs, named."""
+    missing = ", ".join(name for name, value in given.items() if not value)
+    return PipelineError(f"{decision.why} needs {missing}: pass them from the job's secrets.")

@@ -1,6 +1,11 @@
 """Where things live in the repository the pipeline is given as `--source`."""
 
+from pathlib import Path
+
 from ci.errors import PipelineError
+
+# The scripts stages send into their containers or to a host (ci/scripts).
+PIPELINE_SCRIPTS = Path(__file__).parent / "scripts"
 
 # Where the pipeline's own code is in this repository (linted when the source has it).
 PIPELINE_MARKER = "ci/pipeline.py"

@@ -4,6 +4,7 @@ import functools
 import json
 import secrets
 import uuid
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Annotated
 
@@ -12,7 +13,6 @@ import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
 from ci import (
-    deployment,
     environments,
     events,
     gate,
@@ -22,9 +22,13 @@ from ci import (
     versions,
 )
 from ci.choices import Environment, PlanFormat, Suite
-from ci.concurrency import Stage, note, output_of, run_in_order, run_stages
+from ci.concurrency import Stage, note, output_of, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
+from ci.flows import deploy as deploy_flow
+from ci.flows import event_run
+from ci.flows import release as release_flow
+from ci.flows.release import Published, ReleaseSteps
 from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
 from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
@@ -34,7 +38,6 @@ from ci.publishing import image_tags, is_content_race, registry_host
 from ci.report import (
     StageResult,
     StageSkipped,
-    collected_markdown,
     command_error,
     failure_text,
     require_passed,
@@ -51,10 +54,12 @@ from ci.stages import (
     sbom,
     scan,
     signing,
+    smoke,
     ssh,
     summaries,
 )
 from ci.stages.pipeline_code import pipeline_code_lint
+from ci.targets import compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
 PlatformsArg = Annotated[
@@ -500,6 +505,24 @@ class Pipeline:
         Tags: the commit sha; the branch on branches; 1.2.3, 1.2 and 1 on v-tags; pr-N on
         pull requests; latest only with --latest. Returns each image's digest reference.
         """
+        published = await self._published(
+            registry, username, password, git_ref, revision, latest, platform, source_url, created
+        )
+        return published.lines()
+
+    async def _published(
+        self,
+        registry: str,
+        username: str,
+        password: dagger.Secret,
+        git_ref: str,
+        revision: str,
+        latest: bool,
+        platform: list[str] | None,
+        source_url: str,
+        created: str,
+    ) -> Published:
+        """Push both images as multi-platform indexes; their digest references and tags."""
         host = registry_host(registry)
         tags = image_tags(git_ref, revision, latest)
         platforms = checked_platforms(platform)
@@ -508,12 +531,11 @@ class Pipeline:
             zip(("backend", "frontend"), self._image_variants(platforms, labels), strict=True)
         )
         pusher = dag.container().with_registry_auth(host, username, password)
-        lines = []
+        digests = []
         for name, containers in variants.items():
             refs = [await _pushed(pusher, f"{registry}/{name}:{tag}", containers) for tag in tags]
-            digest = refs[0].split("@", 1)[1]
-            lines.append(f"{name} {registry}/{name}@{digest} (tags: {', '.join(tags)})")
-        return "\n".join(lines)
+            digests.append(f"{registry}/{name}@{refs[0].split('@', 1)[1]}")
+        return Published(digests[0], digests[1], tags)
 
     @function
     async def sbom(self, platform: PlatformsArg = None) -> dagger.Directory:
@@ -733,7 +755,7 @@ class Pipeline:
         ]
         login = None
         if registry_password is not None:
-            login = deployment.RegistryLogin(
+            login = compose_host.RegistryLogin(
                 registry_host_of(backend_image), registry_username, registry_password
             )
         if target.require_signature:
@@ -749,18 +771,9 @@ class Pipeline:
             deployed_by,
             versions.postgres_image(self.postgres_version),
         )
-        host = deployment.Host(target, ssh_key)
-        app = deployment.AppSecrets(database_url, secret_key)
-        await deployment.send_release(host, release, app, login)
-        log = await deployment.rolled_out(host, release)
-        checks = await self._smoked(target, target.url, release.release)
-        if checks.passed:
-            return f"{log}\n\n{checks.table()}\nDeployed {release.release} to {target.name}."
-        back = await deployment.rolled_back(host, "")
-        raise PipelineError(
-            f"Release {release.release} failed its smoke test on {target.name}, so the "
-            f"previous release runs again.\n{checks.table()}\n{back}"
-        )
+        host = compose_host.Host(target, ssh_key)
+        app = compose_host.AppSecrets(database_url, secret_key)
+        return await deploy_flow.deployed(host, release, app, login, self._smoke_test(target))
 
     @function(cache="never")
     async def rollback(
@@ -771,14 +784,15 @@ class Pipeline:
     ) -> str:
         """Return an environment to an earlier release (`releases` lists them), health-checked."""
         target = await self._environment(env)
-        log = await deployment.rolled_back(deployment.Host(target, ssh_key), to)
+        log = await compose_host.rolled_back(compose_host.Host(target, ssh_key), to)
         return f"{log}\nRolled back {target.name}."
 
     @function(cache="never")
     async def releases(self, env: EnvArg, ssh_key: SshKeyArg) -> str:
         """The releases on an environment's host, the running one marked, and recent events."""
         target = await self._environment(env)
-        return rollout.releases_table(await deployment.history(deployment.Host(target, ssh_key)))
+        history = await compose_host.history(compose_host.Host(target, ssh_key))
+        return rollout.releases_table(history)
 
     @function(cache="never")
     async def smoke(
@@ -793,7 +807,7 @@ class Pipeline:
         if url:
             environments.checked_url(url, "--url")
         target = None if url else await self._environment(env)
-        checks = await self._smoked(target, url or (target.url if target else ""), release)
+        checks = await self._smoke_test(target)(url or (target.url if target else ""), release)
         if not checks.passed:
             raise PipelineError(f"The smoke test failed.\n{checks.table()}")
         return checks.table()
@@ -834,27 +848,14 @@ class Pipeline:
         Stops at the first failing step. Signs when given --key or --identity-token. The
         webhook, when given, gets the outcome either way.
         """
-        digests: list[str] = []
-
-        async def published() -> str:
-            out = await self.publish(
-                registry, username, password, git_ref, revision, platform=platform
-            )
-            digests.extend(line.split()[1] for line in out.splitlines()[:2])
-            return out
 
         async def scanned() -> str:
             ignores = supply_chain.IGNORE_FILE
             return _gated(await self._scanned(platform, None, ignores, db, db_repository), ignores)
 
-        steps: dict[str, Stage] = {
-            "test": functools.partial(self.test, end_to_end_suite),
-            "scan": scanned,
-            "publish": published,
-        }
-        if key is not None or identity_token is not None:
-            steps["sign"] = lambda: self.sign(
-                digests,
+        def signed(published: Published) -> Awaitable[str]:
+            return self.sign(
+                published.digests,
                 username,
                 password,
                 key,
@@ -864,28 +865,48 @@ class Pipeline:
                 offline,
                 insecure_registry,
             )
-        steps[f"deploy {env.value}"] = lambda: self.deploy(
-            env,
-            digests[0],
-            digests[1],
-            ssh_key,
-            database_url,
-            secret_key,
-            revision,
-            deployed_by,
-            username,
-            password,
-            offline,
-            insecure_registry,
-            db,
-            db_repository,
+
+        def deployed(published: Published) -> Awaitable[str]:
+            return self.deploy(
+                env,
+                published.backend,
+                published.frontend,
+                ssh_key,
+                database_url,
+                secret_key,
+                revision,
+                deployed_by,
+                username,
+                password,
+                offline,
+                insecure_registry,
+                db,
+                db_repository,
+            )
+
+        async def notified(outcome: str) -> None:
+            if webhook is not None:  # checked again: mypy does not narrow into closures
+                await _notified(webhook, f"Release of {revision[:12]} ({git_ref}): {outcome}.")
+
+        steps = ReleaseSteps(
+            test=functools.partial(self.test, end_to_end_suite),
+            scan=scanned,
+            publish=functools.partial(
+                self._published,
+                registry,
+                username,
+                password,
+                git_ref,
+                revision,
+                False,
+                platform,
+                "unknown",
+                EPOCH,
+            ),
+            sign=signed if key is not None or identity_token is not None else None,
+            deploy=deployed,
         )
-        results = await run_in_order(steps)
-        failed = [r.name for r in results if not r.passed]
-        outcome = f"failed at {failed[0]}" if failed else f"deployed to {env.value}"
-        if webhook is not None:
-            await _notified(webhook, f"Release of {revision[:12]} ({git_ref}): {outcome}.")
-        return require_passed("release", results)
+        return await release_flow.released(steps, env.value, notified if webhook else None)
 
     @function(cache="never")
     async def ci(
@@ -915,7 +936,7 @@ class Pipeline:
         summary in Markdown is kept for `ci-reports` (summary.md), also when it fails.
         """
         decision = events.decide(event, git_ref, environment)
-        given = {
+        given: dict[str, object] = {
             "--registry": registry,
             "--username": username,
             "--password": password,
@@ -924,13 +945,10 @@ class Pipeline:
             "--secret-key": secret_key,
             "--key or --identity-token": key or identity_token,
         }
-        missing = [name for name, value in given.items() if not value]
         if decision.release_to is None:
             run = self.test(decision.suite)
-        elif missing or not (password and ssh_key and database_url and secret_key):
-            raise PipelineError(
-                f"{decision.why} needs {', '.join(missing)}: pass them from the job's secrets."
-            )
+        elif not all(given.values()) or not (password and ssh_key and database_url and secret_key):
+            raise events.missing_arguments(decision, given)
         else:
             run = self.release(
                 registry,
@@ -949,13 +967,11 @@ class Pipeline:
                 deployed_by,
                 decision.suite,
             )
-        with collected_markdown() as tables:
-            try:
-                return f"{decision.why}\n{await run}"
-            finally:
-                done = "\n\n".join(reversed(tables))
-                markdown = f"## {decision.why}\n\n{done}\n"
-                await summaries.keep(event, revision, markdown, self.python_version)
+
+        async def kept(markdown: str) -> None:
+            await summaries.keep(event, revision, markdown, self.python_version)
+
+        return await event_run.summarised(decision, run, kept)
 
     @function(cache="never")
     async def ci_reports(
@@ -999,29 +1015,25 @@ class Pipeline:
     @function
     def smoke_env(self) -> dagger.Container:
         """The smoke stage's container: chain `terminal`, run `python smoke_probe.py URL`."""
-        return deployment.smoke_env(self.python_version)
+        return smoke.smoke_env(self.python_version)
 
     @function
     async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:
         """The deploy stage's SSH client for an environment: chain `terminal`, run `ssh target`."""
         target = await self._environment(env)
-        return deployment.Host(target, ssh_key).client.with_default_terminal_cmd(
+        return compose_host.Host(target, ssh_key).client.with_default_terminal_cmd(
             ssh.remote("exec bash")
         )
 
-    async def _smoked(
-        self, target: environments.Target | None, url: str, release: str
-    ) -> deployment.SmokeResult:
-        """Run the smoke checks on `url` with `target`'s budget (defaults without one)."""
-        requests, p95 = (target.smoke_requests, target.smoke_p95_ms) if target else (40, 200)
-        probe = deployment.smoke_probe(url, release, requests, p95, self.python_version)
-        return await deployment.smoked(probe, url)
+    def _smoke_test(self, target: environments.Target | None) -> deploy_flow.SmokeTest:
+        """The smoke test of a URL with `target`'s budget (the defaults without one)."""
+        return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
 
     async def _signatures_checked(
         self,
         target: environments.Target,
         images: list[str],
-        login: "deployment.RegistryLogin | None",
+        login: "compose_host.RegistryLogin | None",
         transport: signing.Transport,
     ) -> None:
         """Refuse images not signed with `target`'s key, before the host is touched."""
@@ -1047,12 +1059,12 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: "deployment.RegistryLogin | None",
+        login: "compose_host.RegistryLogin | None",
         db: dagger.Directory | None,
         db_repository: str | None,
     ) -> None:
         """Refuse images that fail the vulnerability gate, before the host is touched."""
-        pulled = deployment.pulled(images, target.platform, login)
+        pulled = compose_host.pulled(images, target.platform, login)
         ignores = supply_chain.IGNORE_FILE
         outcome = await supply_chain.scanned(
             self.source,

@@ -6,17 +6,15 @@ host-native test tier imports too, so the pipeline and the tests cannot drift).
 
 import shlex
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagger
 
+from ci.layout import PIPELINE_SCRIPTS
 from ci.profile import BackendProfile, commands
 from ci.stages.common import each_command, with_env, with_health_check
 from ci.stages.postgres import ALIAS, DATABASE, PASSWORD, USER, database_url, postgres_service
 from ci.stages.python import python_base, with_locked_requirements
 from ci.stages.redis import REDIS_ALIAS, redis_service, redis_url
-
-SCRIPTS = Path(__file__).parent.parent / "scripts"
 
 WORKDIR = "/app"
 REPORTS_DIR = commands.REPORTS_DIR
@@ -130,7 +128,7 @@ def backend_base(app: BackendApp, python_version: str) -> dagger.Container:
     if tools:
         container = container.with_exec(["pip", "install", *tools])
     for script in commands.TEST_SCRIPTS:
-        text = (SCRIPTS / script).read_text()
+        text = (PIPELINE_SCRIPTS / script).read_text()
         container = container.with_new_file(f"{commands.SCRIPTS_DIR}/{script}", text)
     if app.profile.test_runner.value == "django":
         container = container.with_env_variable("PYTHONPATH", commands.SCRIPTS_DIR)

@@ -2,9 +2,10 @@
 
 from dagger import dag
 
-from ci import deployment, rollout, versions
+from ci import rollout, versions
 from ci.environments import Target
-from ci.stages import notify, ssh
+from ci.stages import notify, smoke, ssh
+from ci.targets import compose_host
 from tests.support import plan
 
 DIGEST = "sha256:" + "cd" * 32
@@ -23,16 +24,16 @@ TARGET = Target(
 
 
 def upload(canary: str) -> object:
-    host = deployment.Host(TARGET, dag.set_secret("ssh-key", f"key-{canary}"))
-    app = deployment.AppSecrets(
+    host = compose_host.Host(TARGET, dag.set_secret("ssh-key", f"key-{canary}"))
+    app = compose_host.AppSecrets(
         dag.set_secret("database-url", f"postgres://u:{canary}@db/shop"),
         dag.set_secret("secret-key", f"django-{canary}"),
     )
-    login = deployment.RegistryLogin("registry.example.com", "ci", dag.set_secret("pw", canary))
+    login = compose_host.RegistryLogin("registry.example.com", "ci", dag.set_secret("pw", canary))
     release = rollout.new_release(
         TARGET, f"r.example.com/b@{DIGEST}", f"r.example.com/f@{DIGEST}", "abc", "ci", ""
     )
-    return deployment.release_upload(host, release, app, login)
+    return compose_host.release_upload(host, release, app, login)
 
 
 def test_every_deploy_secret_is_a_mounted_secret_file_never_a_value(canary: str) -> None:
@@ -72,13 +73,13 @@ def test_the_key_is_copied_into_a_tmpfs_before_ssh_runs(canary: str) -> None:
 
 
 def test_each_call_runs_afresh() -> None:
-    first = deployment.Host(TARGET, dag.set_secret("k", "k")).client
-    second = deployment.Host(TARGET, dag.set_secret("k", "k")).client
+    first = compose_host.Host(TARGET, dag.set_secret("k", "k")).client
+    second = compose_host.Host(TARGET, dag.set_secret("k", "k")).client
     assert plan.env(first)["DEPLOY_RUN"] != plan.env(second)["DEPLOY_RUN"]
 
 
 def test_the_smoke_probe_checks_the_release_within_the_budget() -> None:
-    probe = deployment.smoke_probe("http://10.0.0.5:8080", "r1", 30, 150, "3.13")
+    probe = smoke.smoke_probe("http://10.0.0.5:8080", "r1", 30, 150, "3.13")
     (argv,) = plan.execs(probe)
     assert argv[-4:] == ["http://10.0.0.5:8080", "--release=r1", "--requests=30", "--p95-ms=150"]
     assert plan.named(probe, "from")[0].args["address"] == versions.python_image("3.13")
@@ -95,7 +96,7 @@ def test_the_webhook_url_is_read_from_a_secret_file(canary: str) -> None:
 
 
 def test_smoke_env_is_the_smoke_stage_minus_its_command() -> None:
-    env = deployment.smoke_env("3.13")
-    probe = deployment.smoke_probe("http://x", "", 1, 1, "3.13")
+    env = smoke.smoke_env("3.13")
+    probe = smoke.smoke_probe("http://x", "", 1, 1, "3.13")
     assert [c.name for c in plan.calls(probe)][:-1] == [c.name for c in plan.calls(env)]
     assert not plan.execs(env)

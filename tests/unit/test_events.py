@@ -2,7 +2,7 @@ import pytest
 
 from ci.choices import Environment, Suite
 from ci.errors import PipelineError
-from ci.events import Decision, decide
+from ci.events import Decision, decide, missing_arguments
 
 
 def test_a_pull_request_runs_the_quick_checks_only() -> None:
@@ -78,3 +78,13 @@ def test_a_manual_run_without_an_environment_lists_the_choices() -> None:
         assert decide("workflow_dispatch", "refs/heads/main", choice).release_to == Environment(
             choice
         )
+
+
+def test_a_release_without_its_arguments_names_only_those_missing() -> None:
+    decision = decide("push", "refs/heads/main")
+    given: dict[str, object] = {"--registry": "ghcr.io/a/b", "--username": "", "--ssh-key": None}
+    error = missing_arguments(decision, given)
+    assert str(error) == (
+        "push to main: release to staging needs --username, --ssh-key: pass them from the "
+        "job's secrets."
+    )

@@ -1,27 +1,24 @@
-"""Deploy to a target over SSH, roll back, list releases; smoke test what runs.
+"""Where releases run today: a host over SSH that runs each release with Docker Compose.
 
 The host keeps the releases (ci/scripts/deploy-host.sh); this side sends a release,
-starts its rollout, smoke tests it and, when the smoke test fails, returns the host to
-the previous release. Every failure is one sentence saying what runs on the host now.
+starts its rollout, returns the host to an earlier release and reads its history.
+Every failure is one sentence saying what runs on the host now.
 """
 
-import json
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagger
 from dagger import dag
 
-from ci import rollout, versions
+from ci import rollout
 from ci.environments import Target
 from ci.errors import PipelineError
+from ci.layout import PIPELINE_SCRIPTS
 from ci.report import tail
 from ci.stages import ssh
 
-SCRIPTS = Path(__file__).parent / "scripts"
 RELEASE_DIR = "/release"
-_SMOKE_SCRIPT = "/smoke/smoke_probe.py"
 # Exit codes of deploy-host.sh deploy / rollback (4, nothing healthy, is any other failure).
 _ROLLED_BACK, _NOTHING_CHANGED, _NO_SUCH_RELEASE = 3, 2, 5
 
@@ -68,7 +65,9 @@ class Host:
     async def host_script(self, *argv: str) -> tuple[int, str]:
         """Run deploy-host.sh ARGV... on the host, sending the script first."""
         local = f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}"
-        client = self.client.with_new_file(local, (SCRIPTS / rollout.HOST_SCRIPT).read_text())
+        client = self.client.with_new_file(
+            local, (PIPELINE_SCRIPTS / rollout.HOST_SCRIPT).read_text()
+        )
         path = f"{self.target.directory}/{rollout.HOST_SCRIPT}"
         script = (
             f"{ssh.on_host('mkdir', '-p', self.target.directory)} && "
@@ -194,55 +193,3 @@ def pulled(
     if login is not None:
         base = base.with_registry_auth(login.host, login.username, login.password)
     return {name: base.from_(ref) for name, ref in zip(names, images, strict=True)}
-
-
-@dataclass(frozen=True)
-class SmokeResult:
-    """The smoke checks of one URL."""
-
-    url: str
-    checks: list[dict[str, object]]
-
-    @property
-    def passed(self) -> bool:
-        """Whether every check passed (and there were some)."""
-        return bool(self.checks) and all(c["passed"] for c in self.checks)
-
-    def table(self) -> str:
-        """One line per check."""
-        lines = [f"Smoke test of {self.url}:"]
-        for check in self.checks:
-            mark = "PASS" if check["passed"] else "FAIL"
-            lines.append(f"{mark}  {check['name']!s:<9}  {check['detail']}")
-        return "\n".join(lines)
-
-
-def smoke_env(python_version: str) -> dagger.Container:
-    """Python with the smoke probe at /smoke/smoke_probe.py, run afresh each call."""
-    return (
-        dag.container()
-        .from_(versions.python_image(python_version))
-        .with_new_file(_SMOKE_SCRIPT, (SCRIPTS / "smoke_probe.py").read_text())
-        .with_workdir("/smoke")
-        .with_env_variable("SMOKE_RUN", uuid.uuid4().hex)
-    )
-
-
-def smoke_probe(
-    url: str, release: str, requests: int, p95_ms: int, python_version: str
-) -> dagger.Container:
-    """The smoke checks run against `url`, whatever their outcome."""
-    args = [f"--release={release}", f"--requests={requests}", f"--p95-ms={p95_ms}"]
-    return smoke_env(python_version).with_exec(
-        ["python", _SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY
-    )
-
-
-async def smoked(probe: dagger.Container, url: str) -> SmokeResult:
-    """Run `probe`; its checks (a probe that printed nothing is one failed check)."""
-    out = await probe.stdout()
-    try:
-        checks = json.loads(out)["checks"]
-    except (ValueError, KeyError):
-        checks = [{"name": "probe", "passed": False, "detail": tail(await probe.stderr(), 5)}]
-    return SmokeResult(url, checks)
