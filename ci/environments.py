@@ -20,6 +20,28 @@ _HOST = re.compile(r"^[A-Za-z0-9.:-]+$")
 
 
 @dataclass(frozen=True)
+class SmokeSettings:
+    """What the smoke test reads on an environment's URL, and its latency budget."""
+
+    health_path: str = "/api/health/"
+    health_release: bool = True  # the health answer names the release: {"release": ID}
+    paths: tuple[str, ...] = ("/api/products/", "/")  # each must answer 200
+    requests: int = 40  # GETs of the first path, four at a time
+    p95_ms: int = 200
+
+    def probe_args(self, release: str) -> list[str]:
+        """The smoke probe's options (ci/scripts/smoke_probe.py) for `release`."""
+        health = [f"--release={release}"] if self.health_release else ["--no-health-release"]
+        return [
+            f"--health-path={self.health_path}",
+            *health,
+            *(f"--path={path}" for path in self.paths),
+            f"--requests={self.requests}",
+            f"--p95-ms={self.p95_ms}",
+        ]
+
+
+@dataclass(frozen=True)
 class Target:
     """One environment: the host that runs it, how to reach it, and its policy."""
 
@@ -37,8 +59,22 @@ class Target:
     require_scan: bool = False
     platform: str = "linux/amd64"
     health_timeout: int = 180
-    smoke_p95_ms: int = 200
-    smoke_requests: int = 40
+    health_path: str = SmokeSettings.health_path
+    health_release: bool = SmokeSettings.health_release
+    smoke_paths: tuple[str, ...] = SmokeSettings.paths
+    smoke_p95_ms: int = SmokeSettings.p95_ms
+    smoke_requests: int = SmokeSettings.requests
+
+    @property
+    def smoke(self) -> SmokeSettings:
+        """What the smoke test reads on this environment, and its budget."""
+        return SmokeSettings(
+            self.health_path,
+            self.health_release,
+            self.smoke_paths,
+            self.smoke_requests,
+            self.smoke_p95_ms,
+        )
 
     @property
     def directory(self) -> str:
@@ -58,7 +94,13 @@ class Target:
 
 _FIELDS = {f.name: f for f in fields(Target) if f.name != "name"}
 _OPTIONAL = {name for name, f in _FIELDS.items() if f.default is not MISSING}
-_KINDS: dict[object, str] = {str: "a string", int: "a whole number", bool: "true or false"}
+_PATHS = tuple[str, ...]
+_KINDS: dict[object, str] = {
+    str: "a string",
+    int: "a whole number",
+    bool: "true or false",
+    _PATHS: "a list of strings",
+}
 
 
 def parse(text: str, path: str = ENVIRONMENTS_FILE) -> dict[str, Target]:
@@ -86,13 +128,21 @@ def _target(name: str, values: object, path: str) -> Target:
             raise PipelineError(f"{path}: [{name}] is missing {key!r} (see deploy/README.md).")
     for key, value in values.items():
         expected = _FIELDS[key].type
-        if type(value) is not expected:
+        if not _is_a(value, expected):
             raise PipelineError(
                 f"{path}: {key!r} in [{name}] must be {_KINDS[expected]}, not {value!r}."
             )
-    target = Target(name=name, **values)
+    lists = {key: tuple(value) for key, value in values.items() if isinstance(value, list)}
+    target = Target(name=name, **{**values, **lists})
     _check(target, path)
     return target
+
+
+def _is_a(value: object, kind: object) -> bool:
+    """Whether a TOML value is of a Target field's kind (a list of strings for paths)."""
+    if kind == _PATHS:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return type(value) is kind
 
 
 def _check(target: Target, path: str) -> None:
@@ -110,6 +160,12 @@ def _check(target: Target, path: str) -> None:
         raise PipelineError(f"{where} platform must be linux/amd64 or linux/arm64.")
     if target.require_signature and not target.signing_key:
         raise PipelineError(f"{where} requires a signature: set signing_key to a cosign.pub.")
+    paths = [target.health_path, *target.smoke_paths]
+    if not target.smoke_paths or not all(p.startswith("/") for p in paths):
+        raise PipelineError(
+            f"{where} health_path and smoke_paths must be paths starting with /, like "
+            "/api/health/, and smoke_paths must name at least one."
+        )
     if len(target.host_key.split()) != 2:
         raise PipelineError(
             f"{where} host_key must be 'TYPE BASE64' as `ssh-keyscan HOST` prints it."

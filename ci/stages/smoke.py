@@ -8,13 +8,11 @@ import dagger
 from dagger import dag
 
 from ci import versions
-from ci.environments import Target
+from ci.environments import SmokeSettings, Target
 from ci.layout import PIPELINE_SCRIPTS
 from ci.report import tail
 
-_SMOKE_SCRIPT = "/smoke/smoke_probe.py"
-# The budget of a URL given on the command line, with no environment to take it from.
-_DEFAULT_REQUESTS, _DEFAULT_P95_MS = 40, 200
+SMOKE_SCRIPT = "/smoke/smoke_probe.py"
 
 
 @dataclass(frozen=True)
@@ -32,9 +30,10 @@ class SmokeResult:
     def table(self) -> str:
         """One line per check."""
         lines = [f"Smoke test of {self.url}:"]
+        width = max((len(str(check["name"])) for check in self.checks), default=0)
         for check in self.checks:
             mark = "PASS" if check["passed"] else "FAIL"
-            lines.append(f"{mark}  {check['name']!s:<9}  {check['detail']}")
+            lines.append(f"{mark}  {check['name']!s:<{width}}  {check['detail']}")
         return "\n".join(lines)
 
 
@@ -43,19 +42,19 @@ def smoke_env(python_version: str) -> dagger.Container:
     return (
         dag.container()
         .from_(versions.python_image(python_version))
-        .with_new_file(_SMOKE_SCRIPT, (PIPELINE_SCRIPTS / "smoke_probe.py").read_text())
+        .with_new_file(SMOKE_SCRIPT, (PIPELINE_SCRIPTS / "smoke_probe.py").read_text())
         .with_workdir("/smoke")
         .with_env_variable("SMOKE_RUN", uuid.uuid4().hex)
     )
 
 
 def smoke_probe(
-    url: str, release: str, requests: int, p95_ms: int, python_version: str
+    url: str, release: str, settings: SmokeSettings, python_version: str
 ) -> dagger.Container:
     """The smoke checks run against `url`, whatever their outcome."""
-    args = [f"--release={release}", f"--requests={requests}", f"--p95-ms={p95_ms}"]
+    args = settings.probe_args(release)
     return smoke_env(python_version).with_exec(
-        ["python", _SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY
+        ["python", SMOKE_SCRIPT, url, *args], expect=dagger.ReturnType.ANY
     )
 
 
@@ -72,10 +71,6 @@ async def smoked(probe: dagger.Container, url: str) -> SmokeResult:
 async def smoke_tested(
     target: Target | None, url: str, release: str, python_version: str
 ) -> SmokeResult:
-    """Run the smoke checks on `url` with `target`'s budget (the defaults without one)."""
-    requests, p95 = (
-        (target.smoke_requests, target.smoke_p95_ms)
-        if target
-        else (_DEFAULT_REQUESTS, _DEFAULT_P95_MS)
-    )
-    return await smoked(smoke_probe(url, release, requests, p95, python_version), url)
+    """Run the smoke checks on `url` with `target`'s settings (the defaults without one)."""
+    settings = target.smoke if target else SmokeSettings()
+    return await smoked(smoke_probe(url, release, settings, python_version), url)

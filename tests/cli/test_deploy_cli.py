@@ -64,6 +64,10 @@ def target_facts() -> Target:
     )
 
 
+# A page the smoke test reads only because the environments file names it.
+SMOKE_PATH = "/api/products/?from=environments-file"
+
+
 def environments(target: Target, host_key: str) -> str:
     """An environments file with staging and production on the target."""
     tables = []
@@ -83,6 +87,7 @@ require_scan = {signed}
 backup_before_migrate = {signed}
 health_timeout = 90
 smoke_p95_ms = 1000
+smoke_paths = ["/api/products/", "/", "{SMOKE_PATH}"]
 """
         )
     return "\n".join(tables)
@@ -239,6 +244,7 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     smoke = deployment.call(f"smoke --env=staging --release={v1}")
     assert smoke.returncode == 0, readable(smoke.stderr)[-4000:]
     assert "FAIL" not in smoke.stdout
+    assert re.search(rf"PASS  {re.escape(SMOKE_PATH)}\s+HTTP 200", smoke.stdout), smoke.stdout
 
 
 def test_production_refuses_an_unsigned_image_before_touching_the_host(
@@ -403,7 +409,7 @@ def test_a_release_failing_its_smoke_test_is_rolled_back(
     assert failed, error[-4000:]
     assert "so the previous release runs again" in error
     assert "PASS  health" in error, error[-4000:]
-    assert re.search(r"FAIL  products\s+HTTP 500", error), error[-4000:]
+    assert re.search(r"FAIL  /api/products/\s+HTTP 500", error), error[-4000:]
     assert (releases / "current").resolve().name == previous
     assert running_images("cli-staging") == set(deployment.images["v1"])
     last = json.loads(history_lines(releases)[-1])

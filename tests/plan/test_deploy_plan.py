@@ -3,7 +3,7 @@
 from dagger import dag
 
 from ci import rollout, versions
-from ci.environments import Target
+from ci.environments import SmokeSettings, Target
 from ci.stages import notify, smoke, ssh
 from ci.targets import compose_host
 from tests.support import plan
@@ -79,9 +79,11 @@ def test_each_call_runs_afresh() -> None:
 
 
 def test_the_smoke_probe_checks_the_release_within_the_budget() -> None:
-    probe = smoke.smoke_probe("http://10.0.0.5:8080", "r1", 30, 150, "3.13")
+    settings = SmokeSettings(requests=30, p95_ms=150)
+    probe = smoke.smoke_probe("http://10.0.0.5:8080", "r1", settings, "3.13")
     (argv,) = plan.execs(probe)
-    assert argv[-4:] == ["http://10.0.0.5:8080", "--release=r1", "--requests=30", "--p95-ms=150"]
+    assert argv[1:] == [smoke.SMOKE_SCRIPT, "http://10.0.0.5:8080", *settings.probe_args("r1")]
+    assert {"--release=r1", "--requests=30", "--p95-ms=150"} <= set(argv)
     assert plan.named(probe, "from")[0].args["address"] == versions.python_image("3.13")
 
 
@@ -97,6 +99,6 @@ def test_the_webhook_url_is_read_from_a_secret_file(canary: str) -> None:
 
 def test_smoke_env_is_the_smoke_stage_minus_its_command() -> None:
     env = smoke.smoke_env("3.13")
-    probe = smoke.smoke_probe("http://x", "", 1, 1, "3.13")
+    probe = smoke.smoke_probe("http://x", "", SmokeSettings(), "3.13")
     assert [c.name for c in plan.calls(probe)][:-1] == [c.name for c in plan.calls(env)]
     assert not plan.execs(env)

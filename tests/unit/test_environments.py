@@ -1,9 +1,10 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from ci.choices import Environment
-from ci.environments import ENVIRONMENTS_FILE, parse, target
+from ci.environments import ENVIRONMENTS_FILE, SmokeSettings, parse, target
 from ci.errors import PipelineError
 
 COMMITTED = (Path(__file__).parents[2] / ENVIRONMENTS_FILE).read_text()
@@ -144,11 +145,15 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "health_timeout": 60,
         "smoke_p95_ms": 500,
         "smoke_requests": 10,
+        "health_path": '"/healthz"',
+        "health_release": "false",
+        "smoke_paths": '["/api/v1/items/", "/"]',
     }
     for key in keys:
         if key in optional:
             staging = parse(STAGING + f"{key} = {optional[key]}\n" + PRODUCTION)["staging"]
-            assert str(getattr(staging, key)).lower() == str(optional[key]).strip('"').lower()
+            value = tomllib.loads(f"v = {optional[key]}")["v"]
+            assert getattr(staging, key) == (tuple(value) if isinstance(value, list) else value)
         else:
             assert f"{key} = " in STAGING
 
@@ -185,4 +190,40 @@ def test_a_bad_value_is_one_sentence_naming_file_table_and_key(
 ) -> None:
     assert error(STAGING.replace(old, new) + PRODUCTION) == (
         f"{ENVIRONMENTS_FILE}: [staging] {sentence}"
+    )
+
+
+def test_the_smoke_settings_default_to_the_reference_apps_paths() -> None:
+    staging = parse(STAGING + PRODUCTION)["staging"]
+    assert staging.smoke == SmokeSettings("/api/health/", True, ("/api/products/", "/"), 40, 200)
+    assert staging.smoke.probe_args("r1") == [
+        "--health-path=/api/health/",
+        "--release=r1",
+        "--path=/api/products/",
+        "--path=/",
+        "--requests=40",
+        "--p95-ms=200",
+    ]
+
+
+def test_a_health_answer_without_the_release_is_a_setting() -> None:
+    text = STAGING + 'health_path = "/__heartbeat__"\nhealth_release = false\n' + PRODUCTION
+    smoke = parse(text)["staging"].smoke
+    assert smoke.probe_args("r1")[:2] == ["--health-path=/__heartbeat__", "--no-health-release"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['smoke_paths = ["api/products/"]', 'health_path = "health"', "smoke_paths = []"],
+)
+def test_smoke_paths_must_be_absolute_and_at_least_one(line: str) -> None:
+    assert error(STAGING + line + "\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] health_path and smoke_paths must be paths starting "
+        "with /, like /api/health/, and smoke_paths must name at least one."
+    )
+
+
+def test_smoke_paths_must_be_a_list_of_strings() -> None:
+    assert error(STAGING + "smoke_paths = [1]\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: 'smoke_paths' in [staging] must be a list of strings, not [1]."
     )

@@ -56,7 +56,7 @@ def probe(url: str, *args: str) -> tuple[int, dict[str, dict[str, object]]]:
 def test_a_healthy_app_passes_every_check(app: str) -> None:
     code, checks = probe(app, "--release=r1")
     assert code == 0
-    assert list(checks) == ["health", "products", "frontend", "latency"]
+    assert list(checks) == ["health", "/api/products/", "/", "latency"]
     assert all(c["passed"] for c in checks.values())
     assert "release r1" in str(checks["health"]["detail"])
 
@@ -72,8 +72,8 @@ def test_a_broken_product_list_fails(app: str) -> None:
     App.pages = {**PAGES, "/api/products/": (500, "text/html", "Server Error")}
     code, checks = probe(app)
     assert code == 1
-    assert not checks["products"]["passed"]
-    assert checks["frontend"]["passed"]
+    assert not checks["/api/products/"]["passed"]
+    assert checks["/"]["passed"]
 
 
 def test_latency_over_budget_fails(app: str) -> None:
@@ -87,3 +87,25 @@ def test_nothing_listening_fails_health() -> None:
     code, checks = probe("http://127.0.0.1:9")
     assert code == 1
     assert not checks["health"]["passed"]
+
+
+def test_the_health_path_and_the_paths_read_are_options(app: str) -> None:
+    App.pages = {
+        "/__heartbeat__": (200, "text/plain", "ok"),
+        "/api/v1/items/": (200, "application/json", "[1, 2, 3]"),
+    }
+    args = ["--health-path=/__heartbeat__", "--no-health-release", "--path=/api/v1/items/"]
+    code, checks = probe(app, *args)
+    assert code == 0, checks
+    assert list(checks) == ["health", "/api/v1/items/", "latency"]
+    assert checks["/api/v1/items/"]["detail"] == "HTTP 200, 3 items"
+    assert "of /api/v1/items/" in str(checks["latency"]["detail"])
+
+
+def test_a_health_answer_must_name_the_release_unless_told_otherwise(app: str) -> None:
+    App.pages = {**PAGES, "/api/health/": (200, "text/plain", "ok")}
+    code, checks = probe(app, "--release=r1")
+    assert (code, list(checks)) == (1, ["health"])
+    code, checks = probe(app, "--release=r1", "--no-health-release")
+    assert code == 0, checks
+    assert checks["health"]["detail"] == "/api/health/ HTTP 200"
