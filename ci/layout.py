@@ -33,7 +33,7 @@ SOURCE_IGNORE = [
 def checked_dir(option: str, path: str) -> str:
     """`path` as a directory inside the source, or one sentence saying why it cannot be."""
     parts = path.strip("/").split("/")
-    if path.startswith("/") or not path.strip("/") or ".." in parts:
+    if not path or path.startswith("/") or ".." in parts:
         raise PipelineError(
             f"--{option} must be a directory inside --source, like app/backend (got {path!r})."
         )

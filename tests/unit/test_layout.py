@@ -5,7 +5,8 @@ from ci.layout import SOURCE_IGNORE, checked_dir
 
 
 @pytest.mark.parametrize(
-    ("given", "kept"), [("backend", "backend"), ("web/ui/", "web/ui"), ("./api", "./api")]
+    ("given", "kept"),
+    [("backend", "backend"), ("web/ui/", "web/ui"), ("./api", "./api"), ("XX/", "XX")],
 )
 def test_app_directories_inside_the_source_are_kept(given: str, kept: str) -> None:
     assert checked_dir("backend-dir", given) == kept

@@ -51,13 +51,13 @@ def test_survivors_are_compared_with_the_list() -> None:
 
 def test_the_committed_figures_cover_every_plain_module_at_90_or_more() -> None:
     committed = floors((REPO / FIGURES).read_text())
-    # layout.py and profile*.py: being rewritten, not under the gate yet.
+    # The modules of ci/ itself; detection (the ci/profile package) is not under the gate
+    # yet (tests/README.md, The mutation gate, says why).
     plain = {
         f"ci/{path.name}"
         for path in (REPO / "ci").glob("*.py")
         if not re.search(r"^(import|from) dagger\b", path.read_text(), re.M)
-        and path.name not in {"__init__.py", "layout.py"}
-        and not path.name.startswith("profile")
+        and path.name != "__init__.py"
     }
     assert set(committed) == plain
     assert all(floor.percent >= 90 for floor in committed.values())

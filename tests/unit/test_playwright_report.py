@@ -66,6 +66,7 @@ def test_a_malformed_report_is_one_sentence(text: str) -> None:
     with pytest.raises(PipelineError, match="not the JSON reporter's output") as caught:
         flaky_specs(text)
     assert "\n" not in str(caught.value)
+    assert str(caught.value).endswith('): check the "json" reporter in playwright.config.')
 
 
 def test_the_summary_shows_a_green_stage_s_notes_below_its_table() -> None:
@@ -79,3 +80,11 @@ def test_the_summary_shows_a_green_stage_s_notes_below_its_table() -> None:
     markdown = summary_markdown("test", results).splitlines()
     assert markdown[-2:] == ["", f"- end-to-end: {flaky_note(REPORT)}"]
     assert "flaky" not in summary([StageResult("end-to-end", True, 30.0, "4 passed")])
+
+
+def test_a_suite_may_leave_out_specs_or_inner_suites() -> None:
+    # The reporter leaves out an empty list: a file whose specs are all in describe blocks
+    # has no "specs", and the innermost describe block has no "suites".
+    inner = {"title": "checkout", "file": "cart.spec.ts", "specs": [spec("pays", 9, "flaky")]}
+    report = {"suites": [{"title": "cart.spec.ts", "file": "cart.spec.ts", "suites": [inner]}]}
+    assert flaky_specs(json.dumps(report)) == ["[chromium] cart.spec.ts:9 > checkout > pays"]
