@@ -59,6 +59,9 @@ class Target:
     require_scan: bool = False
     platform: str = "linux/amd64"
     health_timeout: int = 180
+    keep_releases: int = 5
+    lock_timeout: int = 600
+    pull_timeout: int = 600
     health_path: str = SmokeSettings.health_path
     health_release: bool = SmokeSettings.health_release
     smoke_paths: tuple[str, ...] = SmokeSettings.paths
@@ -75,6 +78,11 @@ class Target:
             self.smoke_requests,
             self.smoke_p95_ms,
         )
+
+    @property
+    def host_limits(self) -> str:
+        """KEEP:LOCK_WAIT:PULL_TIMEOUT, as the host script (deploy-host.sh) takes them."""
+        return f"{self.keep_releases}:{self.lock_timeout}:{self.pull_timeout}"
 
     @property
     def directory(self) -> str:
@@ -160,6 +168,14 @@ def _check(target: Target, path: str) -> None:
         raise PipelineError(f"{where} platform must be linux/amd64 or linux/arm64.")
     if target.require_signature and not target.signing_key:
         raise PipelineError(f"{where} requires a signature: set signing_key to a cosign.pub.")
+    if target.keep_releases < 2:
+        raise PipelineError(
+            f"{where} keep_releases must be 2 or more: the running release and the one a "
+            "failed deploy returns to."
+        )
+    for key in ("health_timeout", "lock_timeout", "pull_timeout"):
+        if getattr(target, key) < 1:
+            raise PipelineError(f"{where} {key} must be a number of seconds, 1 or more.")
     paths = [target.health_path, *target.smoke_paths]
     if not target.smoke_paths or not all(p.startswith("/") for p in paths):
         raise PipelineError(

@@ -21,6 +21,8 @@ _RELEASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 # a rollout waits for each service's first check, and Docker before 25 (Debian's 20.10)
 # has no faster start_interval. Unhealthy after 30 s of start plus 5 failures in a row.
 _HEALTH = {"interval": "2s", "timeout": "4s", "retries": 5, "start_period": "30s"}
+# Docker keeps every container's log whole unless told otherwise: 3 files of 10 MB each.
+LOG_ROTATION = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "3"}}
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def compose_file(target: Target, release: Release) -> str:
         "extra_hosts": ["host.docker.internal:host-gateway"],
         "healthcheck": _HEALTH,
         "restart": "unless-stopped",
+        "logging": LOG_ROTATION,
     }
     frontend = {
         "image": release.frontend,
@@ -98,6 +101,7 @@ def compose_file(target: Target, release: Release) -> str:
         "depends_on": {"backend": {"condition": "service_healthy"}},
         "healthcheck": _HEALTH,
         "restart": "unless-stopped",
+        "logging": LOG_ROTATION,
     }
     project = {"name": target.project, "services": {"backend": backend, "frontend": frontend}}
     return json.dumps(project, indent=2) + "\n"
@@ -115,21 +119,24 @@ class History:
     current: str
     events: list[dict[str, str]]
     releases: dict[str, Release]
+    lock: str = ""  # who holds the host's lock now ("" when nobody does)
 
 
 def parsed_history(output: str) -> History:
     """The host's `releases` output as data."""
-    current, events, releases = "", [], {}
+    current, lock, events, releases = "", "", [], {}
     for line in output.splitlines():
         kind, _, rest = line.partition(" ")
         if kind == "current":
             current = rest.strip()
+        elif kind == "lock":
+            lock = rest.strip()
         elif kind == "history":
             events.append(json.loads(rest))
         elif kind == "release":
             meta = json.loads(rest)
             releases[meta["release"]] = Release(**meta)
-    return History(current, events, releases)
+    return History(current, events, releases, lock)
 
 
 def releases_table(history: History) -> str:
@@ -147,4 +154,5 @@ def releases_table(history: History) -> str:
         for e in history.events[-10:]
     ]
     running = history.current or "none"
-    return "\n".join([*lines, "", f"Running: {running}. Last events:", *events])
+    held = [f"Lock held by {history.lock}."] if history.lock else []
+    return "\n".join([*lines, "", *held, f"Running: {running}. Last events:", *events])

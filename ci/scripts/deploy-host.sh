@@ -2,15 +2,23 @@
 # deploy-host: releases on a deploy target, run there by the pipeline over SSH (it sends
 # this file with every call, so the host needs only bash, flock and Docker Compose v2).
 #
-#   deploy-host DIR deploy ID TIMEOUT    roll out releases/ID; if it turns unhealthy,
-#                                        return to the previous release (exit 3)
-#   deploy-host DIR rollback [ID] TIMEOUT  return to ID, or to the release before the current
-#   deploy-host DIR releases             current release, history, every release's metadata
+#   deploy-host DIR deploy ID TIMEOUT LIMITS   roll out releases/ID; if it turns unhealthy,
+#                                              return to the previous release (exit 3)
+#   deploy-host DIR rollback ID|"" TIMEOUT LIMITS  return to ID, or to the release before
+#                                              the current one
+#   deploy-host DIR releases                   current release, history, every release's
+#                                              metadata, who holds the lock
+# LIMITS is KEEP:LOCK_WAIT:PULL_TIMEOUT: the releases kept on the host, the seconds a call
+# waits for another one's lock (then exit 6, naming the holder), and the seconds
+# `docker compose pull` may take.
 #
 # DIR holds releases/ID/{compose.yaml,release.json,secrets.env}, `current` (a symlink to
 # the running release), history.jsonl (one JSON object per event) and backups/.
 # A rollout runs detached from the SSH session under a lock: when the connection drops
-# it still ends with the old or the new release running and `current` naming it.
+# it still ends with the old or the new release running and `current` naming it. After
+# one that ends with a release running, releases beyond the newest KEEP (never the
+# running one) go, with their secrets file, their backup and the images no kept release
+# uses.
 set -euo pipefail
 umask 077
 self=$(readlink -f "$0") dir=$(readlink -f "$1") command=$2
@@ -49,7 +57,8 @@ rollout() {
   local id=$1 timeout=$2 previous
   previous=$(current)
   record started "$id" "previous: ${previous:-none}"
-  compose "$id" pull --quiet || { record failed "$id" pull; return 2; }
+  timeout "$pull_timeout" docker compose -f "releases/$id/compose.yaml" pull --quiet ||
+    { record failed "$id" pull; return 2; }
   backup "$id" || return 2
   compose "$id" run --rm --no-deps backend python manage.py migrate --noinput ||
     { record failed "$id" migrate; return 2; }
@@ -64,13 +73,17 @@ rollout() {
   return 4
 }
 
+# previous: the last release that ran healthy other than the current one (what a rollback
+# without an ID returns to).
+previous() {
+  sed -n 's/.*"event": "\(deployed\|rolled-back\)", "release": "\([^"]*\)".*/\2/p' \
+    history.jsonl 2>/dev/null | grep -vx "$(current)" | tail -n 1 || true
+}
+
 rollback() {
   local to=$1 timeout=$2 from
   from=$(current)
-  if [ -z "$to" ]; then
-    to=$(sed -n 's/.*"event": "\(deployed\|rolled-back\)", "release": "\([^"]*\)".*/\2/p' \
-      history.jsonl | grep -vx "$from" | tail -n 1 || true)
-  fi
+  [ -n "$to" ] || to=$(previous)
   [ -n "$to" ] || { echo "deploy-host: no earlier release to return to" >&2; return 5; }
   [ -f "releases/$to/compose.yaml" ] || { echo "deploy-host: no release $to here" >&2; return 5; }
   if activate "$to" "$timeout"; then record rolled-back "$to" "from ${from:-none}"; return 0; fi
@@ -79,13 +92,34 @@ rollback() {
   return 4
 }
 
+# images ID: the image references of release ID's Compose file, one per line.
+images() { sed -n 's/.*"image": "\([^"]*\)".*/\1/p' "releases/$1/compose.yaml"; }
+
+# prune: remove the releases older than the newest $keep (never the running one, nor the
+# one a rollback returns to), with their secrets and backups, and the images that no kept
+# release names.
+prune() {
+  local id kept kept_images
+  kept=$( (ls releases | sort -r | head -n "$keep"; current; previous) | sort -u)
+  mapfile -t old < <(ls releases | grep -vxF "$kept" || true)
+  [ "${#old[@]}" -gt 0 ] || return 0
+  kept_images=$(for id in $kept; do images "$id"; done | sort -u)
+  for id in "${old[@]}"; do
+    for image in $(images "$id"); do
+      grep -qxF "$image" <<<"$kept_images" || docker image rm "$image" >/dev/null 2>&1 || true
+    done
+    rm -rf "releases/$id" "backups/$id.dump"
+    record pruned "$id"
+  done
+}
+
 # detached NAME FUNCTION ARGS...: run FUNCTION under the lock in its own session (an SSH
 # disconnect does not stop it), stream its log, and exit with its status.
 detached() {
-  local name=$1 log status
-  shift
+  local name=$1 limits=$2 log status
+  shift 2
   log=$(mktemp --suffix=.log "$dir/$name.XXXXXX")
-  setsid bash "$self" "$dir" _locked "$log" "$@" </dev/null >/dev/null 2>&1 &
+  setsid bash "$self" "$dir" _locked "$log" "$limits" "$@" </dev/null >/dev/null 2>&1 &
   local pid=$!
   tail -n +1 -f --pid="$pid" "$log"
   wait "$pid" && status=0 || status=$?
@@ -93,18 +127,36 @@ detached() {
   return "$status"
 }
 
+# limits KEEP:LOCK_WAIT:PULL_TIMEOUT (see the top).
+limits() { IFS=: read -r keep lock_wait pull_timeout <<<"$1"; }
+
+# locked FUNCTION ARGS...: FUNCTION under the lock, then prune when a release runs; exit 6
+# naming the holder when another call keeps the lock past $lock_wait seconds.
+locked() {
+  exec 9>>lock
+  if ! flock --wait "$lock_wait" 9; then
+    echo "deploy-host: the lock is held by $(cat lock.holder 2>/dev/null || echo 'an unknown call')" >&2
+    return 6
+  fi
+  echo "$1 ${2:-} (pid $$) since $(date -u +%Y-%m-%dT%H:%M:%SZ)" >lock.holder
+  local status=0
+  "$@" || status=$?
+  [ -z "$(current)" ] || prune
+  : >lock.holder
+  return "$status"
+}
+
 case $command in
-  deploy) detached deploy rollout "$1" "$2" ;;
-  rollback) detached rollback rollback "${1:-}" "${2:-180}" ;;
+  deploy) detached deploy "$3" rollout "$1" "$2" ;;
+  rollback) detached rollback "$3" rollback "$1" "$2" ;;
   _locked)
-    log=$1
-    shift
-    exec 9>lock
-    flock 9
-    "$@" >>"$log" 2>&1
+    log=$1 && limits "$2"
+    shift 2
+    locked "$@" >>"$log" 2>&1
     ;;
   releases)
     echo "current $(current)"
+    [ -s lock.holder ] && echo "lock $(cat lock.holder)"
     [ -f history.jsonl ] && sed 's/^/history /' history.jsonl
     for meta in releases/*/release.json; do
       [ -f "$meta" ] && printf 'release %s\n' "$(tr -d '\n' <"$meta")"

@@ -20,7 +20,7 @@ from ci.stages import ssh
 
 RELEASE_DIR = "/release"
 # Exit codes of deploy-host.sh deploy / rollback (4, nothing healthy, is any other failure).
-_ROLLED_BACK, _NOTHING_CHANGED, _NO_SUCH_RELEASE = 3, 2, 5
+_ROLLED_BACK, _NOTHING_CHANGED, _NO_SUCH_RELEASE, _LOCKED = 3, 2, 5, 6
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,14 @@ def release_upload(
 
 async def rolled_out(host: Host, release: rollout.Release) -> str:
     """Roll `release` out; its log, or one sentence on what runs on the host now."""
-    timeout = str(host.target.health_timeout)
-    code, output = await host.host_script("deploy", release.release, timeout)
-    where = f"{host.target.name} ({host.target.host})"
+    target = host.target
+    timeout = str(target.health_timeout)
+    code, output = await host.host_script("deploy", release.release, timeout, target.host_limits)
+    where = f"{target.name} ({target.host})"
     if code == 0:
         return output
+    if code == _LOCKED:
+        raise _locked_error(host, f"Release {release.release} was sent but not rolled out", output)
     if code == _ROLLED_BACK:
         raise PipelineError(
             f"Release {release.release} did not turn healthy on {where} within {timeout}s, "
@@ -162,9 +165,14 @@ async def rolled_back(host: Host, to: str) -> str:
     """Return the host to release `to` (or the one before the current); the log."""
     if to:
         rollout.checked_release_id(to)
-    code, output = await host.host_script("rollback", to, str(host.target.health_timeout))
+    target = host.target
+    code, output = await host.host_script(
+        "rollback", to, str(target.health_timeout), target.host_limits
+    )
     if code == 0:
         return output
+    if code == _LOCKED:
+        raise _locked_error(host, "Nothing was rolled back", output)
     if code == _NO_SUCH_RELEASE:
         raise PipelineError(
             f"Nothing to roll back to on {host.target.name}: {tail(output, 1)}; "
@@ -193,3 +201,13 @@ def pulled(
     if login is not None:
         base = base.with_registry_auth(login.host, login.username, login.password)
     return {name: base.from_(ref) for name, ref in zip(names, images, strict=True)}
+
+
+def _locked_error(host: Host, what: str, output: str) -> PipelineError:
+    """One sentence for a call that waited for the host's lock in vain: who holds it."""
+    target = host.target
+    return PipelineError(
+        f"{what}: another deploy or rollback on {target.name} ({target.host}) held the lock "
+        f"for {target.lock_timeout}s ({tail(output, 1)}); try again when it is done "
+        f"(`releases --env {target.name}` shows the holder)."
+    )

@@ -86,6 +86,8 @@ signing_key = "deploy/cosign.pub"
 require_scan = {signed}
 backup_before_migrate = {signed}
 health_timeout = 90
+keep_releases = 2
+lock_timeout = 20
 smoke_p95_ms = 1000
 smoke_paths = ["/api/products/", "/", "{SMOKE_PATH}"]
 """
@@ -365,7 +367,7 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     on_target("flock", str(releases / "lock"), "true")
     # Its log stays when nothing was left to stream it to: the connection was cut.
     assert set(releases.glob("deploy.*.log")) - before
-    after = history_lines(releases)[recorded:]
+    after = [line for line in history_lines(releases)[recorded:] if '"pruned"' not in line]
     assert [(e["event"], e["release"]) for e in map(json.loads, after)] == [
         ("started", started["release"]),
         ("deployed", started["release"]),
@@ -412,7 +414,7 @@ def test_a_release_failing_its_smoke_test_is_rolled_back(
     assert re.search(r"FAIL  /api/products/\s+HTTP 500", error), error[-4000:]
     assert (releases / "current").resolve().name == previous
     assert running_images("cli-staging") == set(deployment.images["v1"])
-    last = json.loads(history_lines(releases)[-1])
+    last = [json.loads(line) for line in history_lines(releases) if '"pruned"' not in line][-1]
     assert (last["event"], last["release"]) == ("rolled-back", previous), last
     assert last["detail"] == f"from {failed.group(1)}"
 
@@ -471,3 +473,66 @@ def test_release_runs_every_step_and_tells_the_webhook(
     running = running_images("cli-staging")
     assert running
     assert all(image.startswith(f"{registry}/cli-release/") for image in running), running
+
+
+def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
+    deployment: Deployment,
+) -> None:
+    staging = Path("/home/deploy/deployments/cli-staging")
+    running = (staging / "current").resolve().name
+    on_target("sh", "-c", f"echo 'deploy r-elsewhere (pid 1) since noon' > {staging}/lock.holder")
+    holder = subprocess.Popen(
+        ["runuser", "-u", "deploy", "--", "flock", str(staging / "lock"), "sleep", "120"]
+    )
+    try:
+        while (
+            subprocess.run(
+                ["runuser", "-u", "deploy", "--", "flock", "-n", str(staging / "lock"), "true"],
+                check=False,
+            ).returncode
+            == 0
+        ):
+            time.sleep(0.2)
+        listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+        assert "Lock held by deploy r-elsewhere (pid 1) since noon." in listed.stdout
+        back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
+    finally:
+        holder.kill()
+        holder.wait()
+        on_target("sh", "-c", f": > {staging}/lock.holder")
+    assert back.returncode != 0
+    error = readable(back.stderr)
+    assert "Nothing was rolled back: another deploy or rollback on staging" in error, error
+    assert "held the lock for 20s (deploy-host: the lock is held by deploy r-elsewhere" in error
+    assert (staging / "current").resolve().name == running
+
+
+def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) -> None:
+    # keep_releases = 2: after the deploys above the host keeps the newest two, the running
+    # one and the one a rollback returns to; the others went with their secrets files and
+    # backups, and the images no kept release names (v3's backend) with them.
+    staging = Path("/home/deploy/deployments/cli-staging")
+    kept = {path.name for path in (staging / "releases").iterdir()}
+    assert (staging / "current").resolve().name in kept
+    assert 2 <= len(kept) <= 4, kept
+    pruned = {entry["release"] for entry in events(history_lines(staging), "pruned")}
+    assert pruned, "nothing was pruned"
+    assert not pruned & kept
+    assert any(release.endswith("-v3") for release in pruned), pruned
+    v3_backend = deployment.images["v3"][0]
+    inspected = subprocess.run(
+        ["runuser", "-u", "deploy", "--", "docker", "image", "inspect", v3_backend],
+        capture_output=True,
+        check=False,
+    )
+    assert inspected.returncode != 0, f"{v3_backend} is still on the host"
+    ids = on_target(
+        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-staging"
+    ).split()
+    assert ids
+    logs = on_target("docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", *ids)
+    for line in logs.splitlines():
+        assert json.loads(line) == {
+            "Type": "json-file",
+            "Config": {"max-file": "3", "max-size": "10m"},
+        }

@@ -145,6 +145,9 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "health_timeout": 60,
         "smoke_p95_ms": 500,
         "smoke_requests": 10,
+        "keep_releases": 3,
+        "lock_timeout": 30,
+        "pull_timeout": 120,
         "health_path": '"/healthz"',
         "health_release": "false",
         "smoke_paths": '["/api/v1/items/", "/"]',
@@ -227,3 +230,27 @@ def test_smoke_paths_must_be_a_list_of_strings() -> None:
     assert error(STAGING + "smoke_paths = [1]\n" + PRODUCTION) == (
         f"{ENVIRONMENTS_FILE}: 'smoke_paths' in [staging] must be a list of strings, not [1]."
     )
+
+
+def test_the_host_limits_go_to_the_host_script_in_one_word() -> None:
+    text = STAGING + "keep_releases = 3\nlock_timeout = 30\n" + PRODUCTION
+    assert parse(text)["staging"].host_limits == "3:30:600"
+
+
+def test_the_host_keeps_the_running_release_and_the_one_before() -> None:
+    assert error(STAGING + "keep_releases = 1\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] keep_releases must be 2 or more: the running "
+        "release and the one a failed deploy returns to."
+    )
+
+
+@pytest.mark.parametrize("key", ["health_timeout", "lock_timeout", "pull_timeout"])
+def test_timeouts_are_whole_seconds_one_or_more(key: str) -> None:
+    assert error(STAGING + f"{key} = 0\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] {key} must be a number of seconds, 1 or more."
+    )
+
+
+def test_the_smallest_limits_are_accepted() -> None:
+    text = STAGING + "keep_releases = 2\nhealth_timeout = 1\nlock_timeout = 1\npull_timeout = 1\n"
+    assert parse(text + PRODUCTION)["staging"].host_limits == "2:1:1"

@@ -150,6 +150,7 @@ COMPOSE_SERVICE_KEYS = {
     "restart",
     "ports",
     "depends_on",
+    "logging",
 }
 
 
@@ -243,3 +244,26 @@ def test_releases_table_shows_the_last_ten_events() -> None:
         f"t{i:02}" for i in range(2, 12)
     ]
     assert "Running: none. Last events:" in table
+
+
+def test_every_container_log_is_rotated() -> None:
+    project = json.loads(rollout.compose_file(TARGET, release()))
+    for name, service in project["services"].items():
+        logging = service["logging"]
+        assert logging["driver"] == "json-file", name
+        size = logging["options"]["max-size"]
+        megabytes = int(size.removesuffix("m"))
+        assert size.endswith("m")
+        assert megabytes * int(logging["options"]["max-file"]) <= 100
+
+
+def test_the_table_names_who_holds_the_hosts_lock() -> None:
+    output = host_output("r1", []) + "\nlock deploy r2 (pid 42) since 2026-12-02T10:00:00Z"
+    history = rollout.parsed_history(output)
+    assert history.lock == "deploy r2 (pid 42) since 2026-12-02T10:00:00Z"
+    lines = rollout.releases_table(history).splitlines()
+    assert lines[-2:] == [
+        "Lock held by deploy r2 (pid 42) since 2026-12-02T10:00:00Z.",
+        "Running: r1. Last events:",
+    ]
+    assert not rollout.parsed_history(host_output("r1", [])).lock
