@@ -5,7 +5,7 @@ Plain data and text, no containers: the host side is ci/scripts/deploy-host.sh.
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from ci.environments import Target
@@ -120,23 +120,29 @@ class History:
     events: list[dict[str, str]]
     releases: dict[str, Release]
     lock: str = ""  # who holds the host's lock now ("" when nobody does)
+    # The current release's containers as Docker sees them: service -> (state, health).
+    containers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def parsed_history(output: str) -> History:
     """The host's `releases` output as data."""
     current, lock, events, releases = "", "", [], {}
+    containers: dict[str, tuple[str, str]] = {}
     for line in output.splitlines():
         kind, _, rest = line.partition(" ")
         if kind == "current":
             current = rest.strip()
         elif kind == "lock":
             lock = rest.strip()
+        elif kind == "container":
+            service, state, health = [*rest.split(), ""][:3]
+            containers[service] = (state, health)
         elif kind == "history":
             events.append(json.loads(rest))
         elif kind == "release":
             meta = json.loads(rest)
             releases[meta["release"]] = Release(**meta)
-    return History(current, events, releases, lock)
+    return History(current, events, releases, lock, containers)
 
 
 def releases_table(history: History) -> str:
@@ -155,4 +161,19 @@ def releases_table(history: History) -> str:
     ]
     running = history.current or "none"
     held = [f"Lock held by {history.lock}."] if history.lock else []
-    return "\n".join([*lines, "", *held, f"Running: {running}. Last events:", *events])
+    states = _containers_line(history)
+    return "\n".join([*lines, "", *held, *states, f"Running: {running}. Last events:", *events])
+
+
+def _containers_line(history: History) -> list[str]:
+    """What Docker runs of the current release, and what to do when it is not all running."""
+    if not history.containers:
+        return []
+    shown = ", ".join(
+        f"{service} {state}" + (f" ({health})" if health else "")
+        for service, (state, health) in sorted(history.containers.items())
+    )
+    line = f"Containers of {history.current}: {shown}."
+    if any(state != "running" for state, _ in history.containers.values()):
+        line += f" Not all running: `rollback --to {history.current}` starts them again."
+    return [line]

@@ -36,7 +36,9 @@ async def deployed(
     checks = await smoke_test(target.url, release.release)
     if checks.passed:
         return f"{log}\n\n{checks.table()}\nDeployed {release.release} to {target.name}."
-    back = await rolled_back(host, "")
+    # Back to the release that ran healthy with its own secrets: the new ones may be why
+    # this one failed.
+    back = await rolled_back(host, "", secrets="own")
     raise PipelineError(
         f"Release {release.release} failed its smoke test on {target.name}, so the "
         f"previous release runs again.\n{checks.table()}\n{back}"

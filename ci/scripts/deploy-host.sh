@@ -4,10 +4,13 @@
 #
 #   deploy-host DIR deploy ID TIMEOUT LIMITS   roll out releases/ID; if it turns unhealthy,
 #                                              return to the previous release (exit 3)
-#   deploy-host DIR rollback ID|"" TIMEOUT LIMITS  return to ID, or to the release before
-#                                              the current one
-#   deploy-host DIR releases                   current release, history, every release's
-#                                              metadata, who holds the lock
+#   deploy-host DIR rollback ID|"" TIMEOUT LIMITS SECRETS  return to ID, or to the release
+#                                              before the current one; SECRETS `current`: with
+#                                              the current release's secrets (a rotated key
+#                                              stays rotated), `own`: with those it had
+#   deploy-host DIR releases                   current release, its containers' states,
+#                                              history, every release's metadata, who holds
+#                                              the lock
 # LIMITS is KEEP:LOCK_WAIT:PULL_TIMEOUT: the releases kept on the host, the seconds a call
 # waits for another one's lock (then exit 6, naming the holder), and the seconds
 # `docker compose pull` may take.
@@ -81,11 +84,15 @@ previous() {
 }
 
 rollback() {
-  local to=$1 timeout=$2 from
+  local to=$1 timeout=$2 secrets=$3 from
   from=$(current)
   [ -n "$to" ] || to=$(previous)
   [ -n "$to" ] || { echo "deploy-host: no earlier release to return to" >&2; return 5; }
   [ -f "releases/$to/compose.yaml" ] || { echo "deploy-host: no release $to here" >&2; return 5; }
+  if [ "$secrets" = current ] && [ -n "$from" ] && [ "$to" != "$from" ]; then
+    cp "releases/$from/secrets.env" "releases/$to/secrets.env"
+    echo "deploy-host: $to takes the secrets of $from"
+  fi
   if activate "$to" "$timeout"; then record rolled-back "$to" "from ${from:-none}"; return 0; fi
   record unhealthy "$to" rollback
   [ -n "$from" ] && activate "$from" "$timeout" && record rolled-back "$from" "from $to"
@@ -148,7 +155,7 @@ locked() {
 
 case $command in
   deploy) detached deploy "$3" rollout "$1" "$2" ;;
-  rollback) detached rollback "$3" rollback "$1" "$2" ;;
+  rollback) detached rollback "$3" rollback "$1" "$2" "$4" ;;
   _locked)
     log=$1 && limits "$2"
     shift 2
@@ -157,6 +164,10 @@ case $command in
   releases)
     echo "current $(current)"
     [ -s lock.holder ] && echo "lock $(cat lock.holder)"
+    if [ -n "$(current)" ]; then
+      docker compose -f current/compose.yaml ps --all \
+        --format 'container {{.Service}} {{.State}} {{.Health}}' 2>/dev/null || true
+    fi
     [ -f history.jsonl ] && sed 's/^/history /' history.jsonl
     for meta in releases/*/release.json; do
       [ -f "$meta" ] && printf 'release %s\n' "$(tr -d '\n' <"$meta")"

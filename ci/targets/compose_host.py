@@ -7,6 +7,7 @@ Every failure is one sentence saying what runs on the host now.
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 import dagger
 from dagger import dag
@@ -161,13 +162,17 @@ async def rolled_out(host: Host, release: rollout.Release) -> str:
     )
 
 
-async def rolled_back(host: Host, to: str) -> str:
-    """Return the host to release `to` (or the one before the current); the log."""
+async def rolled_back(host: Host, to: str, secrets: Literal["current", "own"] = "current") -> str:
+    """Return the host to release `to` (or the one before the current); the log.
+
+    `secrets` "current": it runs with the current release's secrets (a rotated key stays
+    rotated); "own": with those it had (returning from a release whose secrets failed).
+    """
     if to:
         rollout.checked_release_id(to)
     target = host.target
     code, output = await host.host_script(
-        "rollback", to, str(target.health_timeout), target.host_limits
+        "rollback", to, str(target.health_timeout), target.host_limits, secrets
     )
     if code == 0:
         return output

@@ -112,6 +112,17 @@ def running_images(project: str) -> set[str]:
     return set(images.split())
 
 
+def container_env(project: str, service: str) -> list[str]:
+    """The environment of the project's container of `service` (values may be secrets)."""
+    labels = [f"label=com.docker.compose.project={project}"]
+    labels.append(f"label=com.docker.compose.service={service}")
+    (container,) = on_target(
+        "docker", "ps", "-q", *(arg for label in labels for arg in ("--filter", label))
+    ).split()
+    env = on_target("docker", "inspect", "--format", "{{json .Config.Env}}", container)
+    return list(json.loads(env))
+
+
 @dataclass(frozen=True)
 class Deployment:
     """Everything a deploy command needs: a checkout, its secrets, published images.
@@ -221,7 +232,9 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert "PASS  health" in first.stdout
     assert running_images("cli-staging") == set(deployment.images["v1"])
 
-    second = deployment.deploy("staging", "v2")
+    # v2 goes out with a rotated SECRET_KEY; the rollback to v1 below must keep it.
+    rotated = f"rotated-{deployment.canary}-" + "r" * 50
+    second = deployment.deploy("staging", "v2", extra={"SECRET_KEY": rotated})
     assert second.returncode == 0, readable(second.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v2"])
 
@@ -238,10 +251,16 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert sorted(release[-2:] for release in running) == ["v1", "v2", "v3"]
     assert [release[-2:] for release, is_running in running.items() if is_running] == ["v2"]
     v1 = next(release for release in running if release.endswith("-v1"))
+    v2 = next(release for release in running if release.endswith("-v2"))
+    assert (
+        f"Containers of {v2}: backend running (healthy), frontend running (healthy)."
+        in listed.stdout
+    ), listed.stdout
 
     back = deployment.call(f"rollback --env=staging --to={v1} --ssh-key=file://{deployment.key}")
     assert back.returncode == 0, readable(back.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v1"])
+    assert f"SECRET_KEY={rotated}" in container_env("cli-staging", "backend")
 
     smoke = deployment.call(f"smoke --env=staging --release={v1}")
     assert smoke.returncode == 0, readable(smoke.stderr)[-4000:]
@@ -526,10 +545,23 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
         check=False,
     )
     assert inspected.returncode != 0, f"{v3_backend} is still on the host"
+    # A container Docker no longer runs: releases says so, and its advice starts it again.
+    current = (staging / "current").resolve().name
+    (frontend,) = on_target(
+        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-staging",
+        "--filter", "label=com.docker.compose.service=frontend",
+    ).split()  # fmt: skip
+    on_target("docker", "stop", frontend)
+    listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+    assert re.search(r"frontend exited[^.]*\. Not all running: `rollback --to ", listed.stdout)
+    again = deployment.call(
+        f"rollback --env=staging --to={current} --ssh-key=file://{deployment.key}"
+    )
+    assert again.returncode == 0, readable(again.stderr)[-4000:]
     ids = on_target(
         "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-staging"
     ).split()
-    assert ids
+    assert len(ids) == 2, ids
     logs = on_target("docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", *ids)
     for line in logs.splitlines():
         assert json.loads(line) == {

@@ -267,3 +267,21 @@ def test_the_table_names_who_holds_the_hosts_lock() -> None:
         "Running: r1. Last events:",
     ]
     assert not rollout.parsed_history(host_output("r1", [])).lock
+
+
+def test_the_table_says_what_docker_runs_of_the_current_release() -> None:
+    output = host_output("r1", []) + (
+        "\ncontainer backend running healthy\ncontainer frontend running healthy"
+    )
+    lines = rollout.releases_table(rollout.parsed_history(output)).splitlines()
+    assert lines[-2] == ("Containers of r1: backend running (healthy), frontend running (healthy).")
+
+
+def test_a_current_release_not_all_running_says_how_to_start_it_again() -> None:
+    output = host_output("r1", []) + "\ncontainer frontend exited\ncontainer backend running"
+    history = rollout.parsed_history(output)
+    assert history.containers == {"frontend": ("exited", ""), "backend": ("running", "")}
+    assert rollout.releases_table(history).splitlines()[-2] == (
+        "Containers of r1: backend running, frontend exited. Not all running: "
+        "`rollback --to r1` starts them again."
+    )
