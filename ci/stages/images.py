@@ -191,9 +191,9 @@ def dockerfile_image(
 
     A platform other than the engine's runs the Dockerfile's RUN steps under emulation.
     """
-    context = image.context
-    dockerfile = image.dockerfile[len(context) :].lstrip("/") if context else image.dockerfile
-    return source.directory(context or ".").docker_build(
+    context = source.directory(image.context) if image.context else source
+    dockerfile = image.dockerfile.removeprefix(f"{image.context}/")
+    return context.docker_build(
         dockerfile=dockerfile, platform=dagger.Platform(platform), target=image.target
     )
 
