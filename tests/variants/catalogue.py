@@ -201,6 +201,16 @@ VARIANTS = {
             "backend.production_settings": "printshop.settings.production",
             "backend.application": "printshop.wsgi:application",
             "backend.services": ["redis"],
+            "backend.image": {
+                "kind": "none",
+                "dockerfile": "",
+                "context": "",
+                "target": "",
+                "reason": "the built-in recipe installs backend/requirements.txt with "
+                "--require-hashes, and there is none (the dependencies are in "
+                "backend/poetry.lock), and there is no Dockerfile.production, Dockerfile.prod "
+                "or Dockerfile in backend/ or the repository's root",
+            },
             "frontend.package_manager": "pnpm",
         },
     ),
