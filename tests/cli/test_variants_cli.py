@@ -73,9 +73,11 @@ def test_a_dockerfile_builds_the_image_the_recipe_cannot(
     """flat-pip's requirements have no hashes, so its Dockerfile.production builds the backend.
 
     One platform only (amd64, native: no emulation); the image runs Django's checks with
-    its own dependencies and source, as its own user (the Dockerfile's USER).
+    its own dependencies and source, as its own user (the Dockerfile's USER), and holds no
+    frontend (its .dockerignore applied).
     """
-    checks = 'with-exec --args=sh,-c,"python manage.py check && id -u" stdout'
+    script = "python manage.py check && id -u && test ! -e frontend"
+    checks = f'with-exec --args=sh,-c,"{script}" stdout'
     image = "build --platform=linux/amd64 backend"
     settings = "with-env-variable --name=SECRET_KEY --value=checks-only"
     done = call(dagger_cli, checkout, variants["flat-pip"], f"{image} {settings} {checks}")
