@@ -231,10 +231,6 @@ class Pipeline:
         return frontend.FrontendApp(self.source, self._profile.frontend)
 
     @property
-    def _frontend(self) -> dagger.Directory:
-        return self._frontend_app.directory
-
-    @property
     def _lock_files(self) -> dagger.Directory:
         return sbom.lock_files(self.source, self._profile.lock_files)
 
@@ -472,7 +468,7 @@ class Pipeline:
         source_url: SourceUrlArg = "unknown",
         created: CreatedArg = EPOCH,
     ) -> Images:
-        """Build the backend and frontend images for each platform (no Dockerfile); print sizes.
+        """Build both images for each platform, by recipe or Dockerfile (see plan); print sizes.
 
         Chain `backend --platform P` or `frontend --platform P` for one image, `tarballs`
         for OCI archives of all.
@@ -1108,21 +1104,16 @@ class Pipeline:
     ) -> tuple[list[dagger.Container], list[dagger.Container]]:
         """The backend and frontend image of each platform, in order, labelled.
 
-        The static files, the frontend build and each platform's wheels are made once,
-        natively; the images only add files to their base images.
+        Each from the built-in recipe or the repository's Dockerfile (see plan).
         """
-        static = images.backend_static(self._backend, self.python_version)
-        dist = frontend.frontend_build(self._frontend_app, self.node_version)
-        backends, frontends = [], []
-        for p in platforms:
-            packages = images.target_packages(self._backend, self.python_version, p)
-            backend_image = images.backend_image(
-                self._backend, self.python_version, p, packages, static, *self._served
-            )
-            backends.append(images.with_labels(backend_image, labels))
-            frontend_image = images.frontend_image(self._frontend, dist, p)
-            frontends.append(images.with_labels(frontend_image, labels))
-        return backends, frontends
+        backends = images.backend_images(
+            self._backend_app, self.python_version, platforms, self._served
+        )
+        frontends = images.frontend_images(self._frontend_app, self.node_version, platforms)
+        return (
+            [images.with_labels(image, labels) for image in backends],
+            [images.with_labels(image, labels) for image in frontends],
+        )
 
     @function
     def backend_env(self) -> dagger.Container:

@@ -6,6 +6,8 @@ from typing import Any
 from ci.errors import PipelineError
 
 CONFIG_FILE = "pipeline.toml"
+# How each part's release image is built (ci/profile/image_source.py), in both tables.
+IMAGE_KEYS = {"image": str, "dockerfile": str, "dockerfile-target": str, "dockerfile-context": str}
 KEYS = {
     "backend": {
         "dir": str,
@@ -17,6 +19,7 @@ KEYS = {
         "services": list,
         "linters": list,
         "test-env": dict,
+        **IMAGE_KEYS,
     },
     "frontend": {
         "dir": str,
@@ -24,12 +27,15 @@ KEYS = {
         "scripts": dict,
         "build-output": str,
         "install-flags": list,
+        **IMAGE_KEYS,
     },
 }
 CHOICES = {
     ("backend", "server"): ("gunicorn", "uvicorn", "daphne"),
     ("backend", "test-runner"): ("pytest", "django"),
     ("backend", "services"): ("redis",),
+    ("backend", "image"): ("recipe", "dockerfile"),
+    ("frontend", "image"): ("recipe", "dockerfile"),
 }
 
 

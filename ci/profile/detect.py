@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from ci.profile.config_file import CONFIG_FILE, parsed
 from ci.profile.django_app import backend_dir, detect_backend
+from ci.profile.image_source import backend_image, frontend_image
 from ci.profile.js_app import detect_frontend, frontend_dir
 from ci.profile.model import AppProfile, Found
 from ci.profile.tree import SourceTree, normal
@@ -19,6 +20,8 @@ def detect(
     front_dir = _option(frontend, "--frontend-dir") or frontend_dir(tree, _dir(front_config))
     back = detect_backend(tree, back_dir, back_config)
     front = detect_frontend(tree, front_dir, front_config)
+    back = replace(back, image=backend_image(tree, back, front_dir.value, back_config))
+    front = replace(front, image=frontend_image(tree, front, front_config))
     if python:
         back = replace(back, python=Found(python, "--python-version"))
     if node:

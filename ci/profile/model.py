@@ -38,6 +38,23 @@ class PythonInstall:
 
 
 @dataclass(frozen=True)
+class ImageSource:
+    """How a part's release image is built: `kind` recipe, dockerfile or none.
+
+    recipe: the pipeline's own (ci/stages/images.py). dockerfile: the repository's
+    `dockerfile` built in `context` (both from the repository's root) up to stage
+    `target` ("" the last). none: neither can build it. `reason`: why the recipe cannot
+    apply ("" when it can).
+    """
+
+    kind: str = "recipe"
+    dockerfile: str = ""
+    context: str = ""
+    target: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class BackendProfile:
     """The Django side: where it is, its settings, how it installs, tests and serves."""
 
@@ -55,6 +72,7 @@ class BackendProfile:
     linters: Found[tuple[str, ...]]
     migration_apps: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
     test_env: Found[dict[str, str]] = field(default_factory=lambda: Found({}))
+    image: Found[ImageSource] = field(default_factory=lambda: Found(ImageSource()))
 
     @property
     def project(self) -> str:
@@ -77,6 +95,7 @@ class FrontendProfile:
     end_to_end: Found[str]  # playwright, cypress or ""
     typescript: Found[bool] = field(default_factory=lambda: Found(False))
     install_flags: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
+    image: Found[ImageSource] = field(default_factory=lambda: Found(ImageSource()))
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,9 @@ def _founds(values: dict[str, dict[str, Any]]) -> dict[str, Found[Any]]:
 
 
 def _typed(name: str, value: Any) -> Any:
-    """JSON's lists back to tuples, and the install back to its type."""
+    """JSON's lists back to tuples, and the install and image source back to their types."""
     if name == "install":
         return PythonInstall(value["manager"], tuple(value["files"]), value["hashed"])
+    if name == "image":
+        return ImageSource(**value)
     return tuple(value) if isinstance(value, list) else value

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ci.profile import commands, skips
-from ci.profile.model import AppProfile, Found
+from ci.profile.model import AppProfile, Found, ImageSource
 
 MIGRATE = ["python", "manage.py", "migrate", "--noinput"]
 
@@ -123,7 +123,7 @@ def as_text(profile: AppProfile) -> str:
     found = Table("Part", "Setting", "Value", "Decided by", box=box.SIMPLE_HEAD, pad_edge=False)
     for part, values in (("backend", profile.backend), ("frontend", profile.frontend)):
         for name, value in vars(values).items():
-            row = (part, name.replace("_", "-"), _shown(value), value.source)
+            row = (part, name.replace("_", "-"), _shown(value), _decided_by(value))
             found.add_row(*map(escape, row))
     planned = Table("Stage", "Runs", "Why", box=box.SIMPLE_HEAD, pad_edge=False)
     for stage in stages(profile):
@@ -133,8 +133,22 @@ def as_text(profile: AppProfile) -> str:
     return "\n\n".join([_render(found), f"Settings file: {config}", _render(planned)])
 
 
+def _decided_by(value: Found[object]) -> str:
+    """The file or setting that decided `value`; for an image source, also why."""
+    inner = value.value
+    if isinstance(inner, ImageSource) and inner.reason:
+        return f"{value.source} ({inner.reason})"
+    return value.source
+
+
 def _shown(value: Found[object]) -> str:
     inner = value.value
+    if isinstance(inner, ImageSource):
+        built = [
+            f"context {inner.context or '.'}",
+            *([f"target {inner.target}"] if inner.target else []),
+        ]
+        return f"{inner.dockerfile} ({', '.join(built)})" if inner.dockerfile else inner.kind
     if isinstance(inner, dict):
         return ", ".join(f"{k}={v}" for k, v in inner.items()) or "(none)"
     if isinstance(inner, tuple):

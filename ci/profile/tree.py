@@ -39,7 +39,7 @@ PATTERNS_READ = (
     "settings_*.py",
 )
 # Only their presence matters: by path pattern, then by name.
-PATTERNS_SEEN = ("migrations/__init__.py",)
+PATTERNS_SEEN = ("migrations/__init__.py", "nginx/nginx.conf", "nginx/default.conf.template")
 NAMES_SEEN = (
     "poetry.lock",
     "uv.lock",

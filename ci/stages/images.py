@@ -1,6 +1,10 @@
 """Release images: the backend (gunicorn) and the frontend (nginx), one per platform.
 
-Nothing runs under emulation. On the native platform pip downloads the target
+Each part's image comes from the built-in recipe below or, where the profile says so
+(ci/profile/image_source.py), from the repository's own Dockerfile: Dagger builds it once
+per platform, and the other platform's RUN steps run under QEMU emulation.
+
+The recipe runs nothing under emulation. On the native platform pip downloads the target
 platform's wheels (binary only, hash-checked), Django passes `check --deploy` and
 collects the static files, and npm builds the frontend, each once; a platform's image
 is its base image plus those files, with a non-root user, a health check and a
@@ -16,6 +20,8 @@ from collections.abc import Callable, Mapping
 import dagger
 from dagger import dag
 
+from ci.profile.image_source import DOCKERFILE, buildable
+from ci.profile.model import ImageSource
 from ci.stages import backend, frontend
 from ci.stages.common import http_get, with_env
 from ci.stages.python import python_base, with_locked_requirements
@@ -140,6 +146,55 @@ def frontend_image(
         .with_directory(HTML_DIR, build)
         .with_user(FRONTEND_USER)
         .with_(_health_check(http_get(health)))
+    )
+
+
+def backend_images(
+    app: backend.BackendApp, python_version: str, platforms: list[str], served: tuple[str, str]
+) -> list[dagger.Container]:
+    """The backend image of each platform: the recipe's, or the repository's Dockerfile's.
+
+    `served` is the application (module:callable) and its server, for the recipe.
+    """
+    source = buildable("backend", app.profile.image)
+    if source.kind == DOCKERFILE:
+        return [dockerfile_image(app.source, source, p) for p in platforms]
+    static = backend_static(app.directory, python_version)
+    return [
+        backend_image(
+            app.directory,
+            python_version,
+            p,
+            target_packages(app.directory, python_version, p),
+            static,
+            *served,
+        )
+        for p in platforms
+    ]
+
+
+def frontend_images(
+    app: frontend.FrontendApp, node_version: str, platforms: list[str]
+) -> list[dagger.Container]:
+    """The frontend image of each platform: the recipe's, or the repository's Dockerfile's."""
+    source = buildable("frontend", app.profile.image)
+    if source.kind == DOCKERFILE:
+        return [dockerfile_image(app.source, source, p) for p in platforms]
+    build = frontend.frontend_build(app, node_version)
+    return [frontend_image(app.directory, build, p) for p in platforms]
+
+
+def dockerfile_image(
+    source: dagger.Directory, image: ImageSource, platform: str
+) -> dagger.Container:
+    """What the repository's Dockerfile builds for `platform`, in its context, to its target.
+
+    A platform other than the engine's runs the Dockerfile's RUN steps under emulation.
+    """
+    context = source.directory(image.context) if image.context else source
+    dockerfile = image.dockerfile.removeprefix(f"{image.context}/")
+    return context.docker_build(
+        dockerfile=dockerfile, platform=dagger.Platform(platform), target=image.target
     )
 
 

@@ -67,6 +67,27 @@ def test_the_stages_a_variant_has_pass(
         assert "skipped" in done.stdout
 
 
+def test_a_dockerfile_builds_the_image_the_recipe_cannot(
+    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path
+) -> None:
+    """flat-pip's requirements have no hashes, so its Dockerfile.production builds the backend.
+
+    One platform only (amd64, native: no emulation); the image runs Django's checks with
+    its own dependencies and source, as its own user (the Dockerfile's USER), and holds no
+    frontend (its .dockerignore applied).
+    """
+    script = "python manage.py check && id -u && test ! -e frontend"
+    checks = f'with-exec --args=sh,-c,"{script}" stdout'
+    image = "build --platform=linux/amd64 backend"
+    settings = "with-env-variable --name=SECRET_KEY --value=checks-only"
+    done = call(dagger_cli, checkout, variants["flat-pip"], f"{image} {settings} {checks}")
+    assert done.returncode == 0, readable(done.stderr)[-6000:]
+    assert done.stdout.splitlines()[-2:] == [
+        "System check identified no issues (0 silenced).",
+        "10001",
+    ], done.stdout
+
+
 # A variant broken on purpose: (variant, file, text, broken text, function, tool's words).
 BREAKAGES = [
     (

@@ -1,13 +1,20 @@
 """The release images as `build` plans them, read from the lazy objects (no engine)."""
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import dagger
+import pytest
 
+from ci.errors import PipelineError
 from ci.images import oci_labels
+from ci.pipeline import Pipeline
+from ci.profile.model import Found, ImageSource
 from ci.stages import backend, images
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
+from tests.support.profiles import REFERENCE_PROFILE
 
 LABELS = oci_labels("https://example.com/shop", "abc123", "1.2.3", "2026-11-22T10:00:00Z")
 PLATFORMS = ["linux/amd64", "linux/arm64"]
@@ -137,3 +144,50 @@ def test_static_files_and_the_frontend_build_are_made_once_for_all_platforms() -
     assert statics[0] == statics[1]
     assert len(builds) == 2
     assert builds[0] == builds[1]
+
+
+def dockerfile_pipeline(image: ImageSource) -> Pipeline:
+    """The reference app's pipeline with the backend image built by `image`."""
+    backend_profile = replace(REFERENCE_PROFILE.backend, image=Found(image, image.dockerfile))
+    profile = replace(REFERENCE_PROFILE, backend=backend_profile)
+    return make_pipeline(profile_json=json.dumps(profile.as_dict()))
+
+
+def test_the_reference_app_s_images_are_the_recipe_s() -> None:
+    assert REFERENCE_PROFILE.backend.image.value == ImageSource("recipe")
+    assert REFERENCE_PROFILE.frontend.image.value == ImageSource("recipe")
+    for image in [*variants()[0], *variants()[1]]:
+        assert not [c for c in plan.walk(image) if c.name == "dockerBuild"], plan.render(image)
+
+
+def test_a_dockerfile_profile_builds_each_platform_with_docker_build_in_its_context() -> None:
+    image = ImageSource("dockerfile", "app/backend/Dockerfile.prod", "app/backend", "runtime")
+    backends, frontends = dockerfile_pipeline(image)._image_variants(PLATFORMS, LABELS)
+    for platform, backend_image in zip(PLATFORMS, backends, strict=True):
+        (build,) = plan.named(backend_image, "dockerBuild")
+        assert build.args["dockerfile"] == "Dockerfile.prod"
+        assert build.args["platform"] == platform
+        assert build.args["target"] == "runtime"
+        # the source's directory `app/backend` (the source itself is the host's `.`)
+        assert plan.named(backend_image, "directory")[-1].args["path"] == "app/backend"
+        labels = {c.args["name"]: c.args["value"] for c in plan.named(backend_image, "withLabel")}
+        assert labels == LABELS
+        assert not plan.named(backend_image, "withDockerHealthcheck")  # the Dockerfile's own
+    # the frontend stays the recipe's
+    assert plan.named(frontends[0], "from")[0].args["address"] == "nginx:1.29-alpine-slim"
+
+
+def test_a_root_dockerfile_builds_in_the_whole_source() -> None:
+    image = ImageSource("dockerfile", "Dockerfile", "", "")
+    backend_image = dockerfile_pipeline(image)._image_variants(PLATFORMS[:1], LABELS)[0][0]
+    (build,) = plan.named(backend_image, "dockerBuild")
+    assert "dockerfile" not in build.args  # the API's default: Dockerfile
+    # the source itself, the host's `.`: no directory of it
+    assert [c.args["path"] for c in plan.named(backend_image, "directory")] == ["."]
+
+
+def test_neither_recipe_nor_dockerfile_stops_the_build_before_any_container() -> None:
+    reason = "the built-in recipe installs requirements.txt with --require-hashes, and it has none"
+    pipeline = dockerfile_pipeline(ImageSource("none", reason=reason))
+    with pytest.raises(PipelineError, match=r"^The backend image cannot be built: the built-in"):
+        pipeline._image_variants(PLATFORMS, LABELS)

@@ -28,7 +28,10 @@ class Variant:
 
 
 def flat_pip(root: Path, locked: bool) -> None:
-    """manage.py at the root, unhashed requirements with dev tools, manage.py test, DB_*."""
+    """manage.py at the root, unhashed requirements with dev tools, manage.py test, DB_*.
+
+    The recipe cannot install unhashed requirements: Dockerfile.production builds the image.
+    """
     shapes.copy_app(shapes.BACKEND, root)
     shapes.copy_app(shapes.FRONTEND, root / "frontend")
     shapes.unhashed_requirements(root, drop=("pytest", "pytest-django", "pytest-cov"))
@@ -36,6 +39,7 @@ def flat_pip(root: Path, locked: bool) -> None:
     shapes.database_from(root / "printshop" / "settings.py", "DB")
     shapes.build_into(root / "frontend", "build")
     shapes.without_end_to_end(root / "frontend")
+    shapes.production_dockerfile(root)
 
 
 def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
@@ -163,9 +167,24 @@ VARIANTS = {
                 "DB_PORT",
                 "DB_USER",
             ],
+            "backend.image": {
+                "kind": "dockerfile",
+                "dockerfile": "Dockerfile.production",
+                "context": "",
+                "target": "",
+                "reason": "the built-in recipe installs requirements.txt with --require-hashes, "
+                "and it has no hashes",
+            },
             "frontend.dir": "frontend",
             "frontend.build_output": "build",
             "frontend.end_to_end": "",
+            "frontend.image": {
+                "kind": "recipe",
+                "dockerfile": "",
+                "context": "",
+                "target": "",
+                "reason": "",
+            },
         },
         runs=("backend-test", "end-to-end"),
         skipped=("end-to-end",),
@@ -182,6 +201,16 @@ VARIANTS = {
             "backend.production_settings": "printshop.settings.production",
             "backend.application": "printshop.wsgi:application",
             "backend.services": ["redis"],
+            "backend.image": {
+                "kind": "none",
+                "dockerfile": "",
+                "context": "",
+                "target": "",
+                "reason": "the built-in recipe installs backend/requirements.txt with "
+                "--require-hashes, and there is none (the dependencies are in "
+                "backend/poetry.lock), and there is no Dockerfile.production, Dockerfile.prod "
+                "or Dockerfile in backend/ or the repository's root",
+            },
             "frontend.package_manager": "pnpm",
         },
     ),

@@ -186,3 +186,25 @@ def dev_tool_pins() -> list[str]:
         r"^([A-Za-z0-9_.\[\]-]+==[^ \\\n]+)", (BACKEND / "requirements-dev.txt").read_text(), re.M
     )
     return [p for p in pins if p.split("==")[0].lower() not in runtime]
+
+
+# The backend's release image, the way a team without the pipeline's recipe writes it.
+PRODUCTION_DOCKERFILE = """FROM python:3.13-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+USER 10001:10001
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-c", \
+"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health/', timeout=4)"]
+CMD ["python", "-m", "gunicorn", "printshop.wsgi:application", "--bind=0.0.0.0:8000"]
+"""
+DOCKERIGNORE = "frontend\n**/__pycache__\nstaticfiles\nreports\n"
+
+
+def production_dockerfile(backend: Path) -> None:
+    """A Dockerfile.production (and its .dockerignore) that builds the backend's image."""
+    (backend / "Dockerfile.production").write_text(PRODUCTION_DOCKERFILE)
+    (backend / ".dockerignore").write_text(DOCKERIGNORE)
