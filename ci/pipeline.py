@@ -73,7 +73,7 @@ SeverityArg = Annotated[
     list[str] | None, Doc("Severities that fail the gate (default: CRITICAL,HIGH)")
 ]
 IgnoreFileArg = Annotated[
-    str, Doc("Ignore file in the source: [[ignore]] id, reason, expires (TOML)")
+    str, Doc("Trivy's ignore file in the source: vulnerabilities with id, statement, expired_at")
 ]
 DbArg = Annotated[
     dagger.Directory | None,
@@ -553,8 +553,9 @@ class Pipeline:
     ) -> dagger.File:
         """Scan each image and the lock files with Trivy and gate on the findings; print a table.
 
-        Fails on CRITICAL and HIGH findings unless an unexpired ignore entry covers them.
-        Returns SARIF for code scanning (scan-reports also returns it when the gate fails).
+        Fails on CRITICAL and HIGH findings unless an unexpired entry of the source's
+        .trivyignore.yaml, with a statement, covers them (Trivy applies it). Returns Trivy's
+        SARIF for code scanning (scan-reports also returns it when the gate fails).
         """
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
         print(_gated(outcome, ignore_file))
@@ -1155,7 +1156,7 @@ def _gated(outcome: supply_chain.ScanOutcome, ignore_file: str) -> str:
     if not outcome.result.passed:
         raise PipelineError(
             f"{outcome.table}\nThe vulnerability gate failed: upgrade the packages above, "
-            f"or add an ignore entry with a reason and an expiry date to {ignore_file}."
+            f"or add an entry with a statement (and an expired_at date) to {ignore_file}."
         )
     return outcome.table
 

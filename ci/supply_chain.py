@@ -1,10 +1,9 @@
 """What `sbom`, `scan`, `sign` and `verify` do with the images `build` and `publish` make."""
 
-import dataclasses
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 
 import dagger
 from dagger import dag
@@ -15,7 +14,10 @@ from ci.errors import PipelineError
 from ci.report import require_passed
 from ci.stages import sbom, scan, signing
 
-IGNORE_FILE = "app/vulnerability-ignores.toml"
+# Trivy's own ignore file, where Trivy users keep it: the repository's root.
+IGNORE_FILE = ".trivyignore.yaml"
+# The pipeline's own format before it read Trivy's: found in a source, it is refused.
+OLD_IGNORE_FILE = "app/vulnerability-ignores.toml"
 
 
 def image_name(image: str, platform: str) -> str:
@@ -44,10 +46,11 @@ def sboms(locks: dagger.Directory, images: dict[str, dagger.Container]) -> dagge
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    """Trivy's reports by target, and what the gate made of them."""
+    """Trivy's reports by target, what the gate made of them, and Trivy's SARIF of them."""
 
     reports: dict[str, str]
     result: gate.GateResult
+    sarif: str
 
     @property
     def table(self) -> str:
@@ -58,7 +61,7 @@ class ScanOutcome:
         """trivy.sarif, findings.txt, each raw report (reports/NAME.json), exit-code."""
         out = (
             dag.directory()
-            .with_new_file("trivy.sarif", gate.sarif(self.result))
+            .with_new_file("trivy.sarif", self.sarif)
             .with_new_file("findings.txt", self.table + "\n")
             .with_new_file("exit-code", "0\n" if self.result.passed else "1\n")
         )
@@ -76,19 +79,23 @@ async def scanned(
     db: dagger.Directory | None,
     db_repository: str | None,
 ) -> ScanOutcome:
-    """Scan the lock files and every image concurrently, then apply the gate."""
-    entries = gate.ignores(await _ignore_text(source, ignore_file), ignore_file)
-    scanner = scan.scanner(db, db_repository)
+    """Scan the lock files and every image concurrently (Trivy applying the ignore file), gate.
+
+    The reports become one, whose SARIF `trivy convert` writes, so each target is scanned once.
+    """
+    ignores = await _ignore_file(source, ignore_file)
+    entries = gate.ignore_entries(await ignores.contents(), ignore_file) if ignores else []
+    scanner = scan.scanner(db, db_repository, ignores)
     stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, locks).stdout}
     for name, image in images.items():
         stages[name] = scan.image_report(scanner, image, name).stdout
     results = await run_stages(stages)
     require_passed("scan", results)
-    found = [
-        _labelled(finding, r.name) for r in results for finding in gate.findings(r.output, r.name)
-    ]
-    result = gate.evaluate(found, entries, severities, date.today())
-    return ScanOutcome({r.name: r.output for r in results}, result)
+    reports = {r.name: r.output for r in results}
+    report = gate.merged(reports, _labelled)
+    result = gate.evaluate(gate.findings(report), entries, severities, datetime.now(UTC))
+    sarif = await scan.sarif(gate.sarif_input(report), severities).contents()
+    return ScanOutcome(reports, result, gate.with_suppressions(sarif, report))
 
 
 def scan_env(
@@ -101,25 +108,36 @@ def scan_env(
     return scan.with_inputs(scan.scanner(db, db_repository), images, locks)
 
 
-async def _ignore_text(source: dagger.Directory, path: str) -> str:
-    """The ignore file's text; no default file means nothing is ignored."""
+async def _ignore_file(source: dagger.Directory, path: str) -> dagger.File | None:
+    """Trivy's ignore file in the source, if any (none at the default place ignores nothing)."""
+    if await source.exists(OLD_IGNORE_FILE):
+        raise PipelineError(
+            f"{OLD_IGNORE_FILE} is the pipeline's old ignore format, no longer read: move its "
+            f"entries to {IGNORE_FILE} at the repository's root (Trivy's own format, see the "
+            "README's Supply chain section) and delete it."
+        )
+    if not path.endswith((".yaml", ".yml")):
+        raise PipelineError(
+            f"--ignore-file {path} is not a YAML file: give Trivy's .trivyignore.yaml format "
+            "(the plain .trivyignore has no statements, which the gate requires)."
+        )
     if not await source.exists(path):
         if path == IGNORE_FILE:
-            return ""
+            return None
         raise PipelineError(
-            f"The ignore file {path} is not in the source: create it (see "
-            f"{IGNORE_FILE} in this repository) or pass --ignore-file."
+            f"The ignore file {path} is not in the source: create it (Trivy's "
+            f"{IGNORE_FILE} format) or leave out --ignore-file."
         )
-    return await source.file(path).contents()
+    return source.file(path)
 
 
-def _labelled(finding: gate.Finding, name: str) -> gate.Finding:
-    """An image finding's target named after its image: backend-linux-amd64 (debian 13.7)."""
+def _labelled(target: str, name: str) -> str:
+    """An image result's target named after its image: backend-linux-amd64 (debian 13.7)."""
     if name == "lock-files":
-        return finding  # already the lock file's path in the repository
-    detail = finding.target.removeprefix(sbom.tarball_path(name)).strip() or "image"
+        return target  # already the lock file's path in the repository
+    detail = target.removeprefix(sbom.tarball_path(name)).strip() or "image"
     detail = detail if detail.startswith("(") else f"({detail})"
-    return dataclasses.replace(finding, target=f"{name} {detail}")
+    return f"{name} {detail}"
 
 
 @dataclass(frozen=True)

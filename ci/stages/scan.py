@@ -1,10 +1,11 @@
-"""Trivy: its databases, and JSON reports of images and lock files.
+"""Trivy: its databases, JSON reports of images and lock files, and SARIF of those reports.
 
 Trivy needs two databases: vulnerabilities (db/) and, as soon as an image holds a JAR
 (nginx's gettext does), the Java index (java-db/). They are fetched into a cache volume
 (again the next day: the fetch is keyed by the date) and copied into each scan, so scans
 run offline and concurrently. A given Trivy cache directory (`--db`, holding db/ and
-java-db/) replaces the fetch: nothing is downloaded at all.
+java-db/) replaces the fetch: nothing is downloaded at all. The repository's
+`.trivyignore.yaml` is Trivy's to apply; its reports show what it suppressed.
 """
 
 import datetime
@@ -33,6 +34,8 @@ OFFLINE = {
     "TRIVY_OFFLINE_SCAN": "true",
 }
 DATABASES = ("db", "java-db")
+IGNORE_PATH = "/trivy-ignore/.trivyignore.yaml"
+REPORT_DIR = "/report"
 
 
 def trivy() -> dagger.Container:
@@ -62,14 +65,23 @@ def fetched_db(repository: str | None) -> dagger.Directory:
     )
 
 
-def scanner(db: dagger.Directory | None, repository: str | None) -> dagger.Container:
-    """Trivy, offline, on its databases.
+def scanner(
+    db: dagger.Directory | None, repository: str | None, ignores: dagger.File | None = None
+) -> dagger.Container:
+    """Trivy, offline, on its databases, applying `ignores` (a .trivyignore.yaml) if given.
 
     `db` is a Trivy cache directory (db/ and java-db/); without it, today's databases are
-    fetched (from `repository` when given).
+    fetched (from `repository` when given). Reports list what the ignore file suppressed.
     """
     databases = db if db is not None else fetched_db(repository)
-    return with_env(trivy().with_directory(CACHE_DIR, databases), OFFLINE)
+    scan = with_env(trivy().with_directory(CACHE_DIR, databases), OFFLINE)
+    if ignores is None:
+        return scan
+    return (
+        scan.with_mounted_file(IGNORE_PATH, ignores)
+        .with_env_variable("TRIVY_IGNOREFILE", IGNORE_PATH)
+        .with_env_variable("TRIVY_SHOW_SUPPRESSED", "true")
+    )
 
 
 def with_inputs(
@@ -92,3 +104,23 @@ def image_report(scan: dagger.Container, image: dagger.Container, name: str) -> 
 def lock_files_report(scan: dagger.Container, locks: dagger.Directory) -> dagger.Container:
     """Trivy's JSON report of the app's lock files (targets named by their repository path)."""
     return with_lock_files(scan, locks).with_exec(["trivy", "filesystem", "--format=json", "."])
+
+
+def sarif(report: str, severities: tuple[str, ...]) -> dagger.File:
+    """Trivy's SARIF of a JSON report (`trivy convert`), findings of `severities` only."""
+    return (
+        trivy()
+        .with_new_file(f"{REPORT_DIR}/scan.json", report)
+        .with_workdir(REPORT_DIR)
+        .with_exec(
+            [
+                "trivy",
+                "convert",
+                "--format=sarif",
+                f"--severity={','.join(severities)}",
+                "--output=trivy.sarif",
+                "scan.json",
+            ]
+        )
+        .file(f"{REPORT_DIR}/trivy.sarif")
+    )

@@ -9,13 +9,15 @@ import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import dagger
 import pytest
 from dagger import dag
 
 from ci.errors import PipelineError
-from ci.supply_chain import IGNORE_FILE
+from ci.gate import SUPPRESSED
+from ci.supply_chain import IGNORE_FILE, OLD_IGNORE_FILE
 from tests.engine.conftest import pipeline, repository
 from tests.support.cosign import key_pair
 from tests.support.prerequisites import ENGINE_FIX, require
@@ -33,13 +35,23 @@ def trivy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def with_ignore(days_left: int) -> dagger.Directory:
-    """This checkout with an ignore entry for the advisory, expiring in `days_left` days."""
-    expires = (date.today() + timedelta(days=days_left)).isoformat()
+    """This checkout with a .trivyignore.yaml entry for the advisory, expiring in `days_left`."""
+    expired_at = (date.today() + timedelta(days=days_left)).isoformat()
     entry = (
-        f'[[ignore]]\nid = "{ADVISORY}"\npackage = "django"\n'
-        f'reason = "Test advisory."\nexpires = {expires}\n'
+        f"vulnerabilities:\n  - id: {ADVISORY}\n    purls: [pkg:pypi/django]\n"
+        f"    statement: Test advisory.\n    expired_at: {expired_at}\n"
     )
     return repository().with_new_file(IGNORE_FILE, entry)
+
+
+def sarif_locations(sarif: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """Each result's rule and where it is, as code scanning places its alert."""
+    return sorted(
+        (r["ruleId"], location["physicalLocation"]["artifactLocation"]["uri"], line)
+        for r in sarif["runs"][0]["results"]
+        for location in r["locations"]
+        for line in [location["physicalLocation"]["region"]["startLine"]]
+    )
 
 
 async def test_sboms_name_the_python_and_npm_dependencies(engine: None) -> None:
@@ -60,6 +72,9 @@ async def test_the_gate_fails_on_the_advisory_then_honours_and_expires_an_ignore
     engine: None, trivy_cache: Path
 ) -> None:
     db = dag.host().directory(str(trivy_cache))
+    failing = await (await pipeline()).scan_reports(AMD64, db=db)
+    assert (await failing.file("exit-code").contents()).strip() == "1"
+    failed_sarif = json.loads(await failing.file("trivy.sarif").contents())
     with pytest.raises(PipelineError) as caught:
         await (await pipeline()).scan(AMD64, db=db)
     message = str(caught.value)
@@ -73,20 +88,46 @@ async def test_the_gate_fails_on_the_advisory_then_honours_and_expires_an_ignore
     findings = await reports.file("findings.txt").contents()
     assert "ignored" in findings
     assert "BLOCKS" not in findings
+    # Trivy applied the file: its own JSON shows the suppression with the statement.
+    lock_report = json.loads(await reports.file("reports/lock-files.json").contents())
+    (suppressed,) = [m for r in lock_report["Results"] for m in r.get(SUPPRESSED, [])]
+    assert (suppressed["Status"], suppressed["Statement"]) == ("ignored", "Test advisory.")
     sarif = json.loads(await reports.file("trivy.sarif").contents())
     assert sarif["version"] == "2.1.0"
-    # The ignored finding is still reported, where the failing run found it, suppressed.
-    results = sarif["runs"][0]["results"]
-    where = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert where == {"app/backend/requirements.txt", "backend-linux-amd64 (Python)"}, results
-    for result in results:
+    assert sarif["runs"][0]["tool"]["driver"]["name"] == "Trivy"
+    # The ignored findings are still reported, where the failing run found them, suppressed.
+    where = sarif_locations(sarif)
+    assert where == sarif_locations(failed_sarif)
+    assert {uri for _, uri, _ in where} >= {"app/backend/requirements.txt"}, where
+    assert len(where) == 2, where  # the lock file and the image's django
+    for result in sarif["runs"][0]["results"]:
         assert result["ruleId"] == ADVISORY
-        assert result["suppressions"] == [{"kind": "external", "justification": "ignore file"}]
+        assert result["suppressions"] == [{"kind": "external", "justification": "Test advisory."}]
+    assert all("suppressions" not in r for r in failed_sarif["runs"][0]["results"])
 
     with pytest.raises(PipelineError) as caught:
         await (await pipeline(with_ignore(-1))).scan(AMD64, db=db)
     assert f"expired ignore: {ADVISORY}" in str(caught.value)
     assert "BLOCKS" in str(caught.value)
+
+
+async def test_an_entry_without_a_statement_or_the_old_ignore_file_is_one_sentence(
+    engine: None,
+) -> None:
+    bare = repository().with_new_file(IGNORE_FILE, f"vulnerabilities:\n  - id: {ADVISORY}\n")
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline(bare)).scan(AMD64)
+    assert str(caught.value) == (
+        f"{IGNORE_FILE}: vulnerabilities entry 1 ({ADVISORY}) needs a statement saying why the "
+        "finding is accepted: the gate takes no entry without a reason."
+    )
+    old = repository().with_new_file(OLD_IGNORE_FILE, "")
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline(old)).scan(AMD64)
+    assert str(caught.value).startswith(
+        f"{OLD_IGNORE_FILE} is the pipeline's old ignore format, no longer read: move its "
+        f"entries to {IGNORE_FILE} at the repository's root"
+    )
 
 
 async def test_a_higher_threshold_lets_the_high_advisory_pass(

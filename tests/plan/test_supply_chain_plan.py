@@ -94,6 +94,39 @@ def test_lock_files_are_scanned_at_their_repository_paths() -> None:
     assert plan.named(report, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
 
 
+def test_trivy_applies_the_ignore_file_and_reports_what_it_suppressed() -> None:
+    ignores = dag.host().file(".trivyignore.yaml")
+    scanner = scan.scanner(dag.directory(), None, ignores)
+    (mount,) = plan.named(scanner, "withMountedFile")
+    assert mount.args["path"] == scan.IGNORE_PATH
+    assert scan.IGNORE_PATH.endswith("/.trivyignore.yaml")  # Trivy reads .yaml as YAML
+    assert plan.env(scanner)["TRIVY_IGNOREFILE"] == scan.IGNORE_PATH
+    assert plan.env(scanner)["TRIVY_SHOW_SUPPRESSED"] == "true"
+    without = scan.scanner(dag.directory(), None)
+    assert not plan.named(without, "withMountedFile")
+    assert "TRIVY_IGNOREFILE" not in plan.env(without)
+
+
+def test_sarif_is_trivys_conversion_of_the_report_at_the_gates_severities() -> None:
+    sarif = scan.sarif('{"Results": []}', ("CRITICAL", "HIGH"))
+    assert plan.execs(sarif) == [
+        [
+            "trivy",
+            "convert",
+            "--format=sarif",
+            "--severity=CRITICAL,HIGH",
+            "--output=trivy.sarif",
+            "scan.json",
+        ]
+    ]
+    (report,) = plan.named(sarif, "withNewFile")
+    assert (report.args["path"], report.args["contents"]) == (
+        "/report/scan.json",
+        '{"Results": []}',
+    )
+    assert not [c for c in plan.walk(sarif) if c.name in ("withDirectory", "withMountedCache")]
+
+
 def test_signing_secrets_travel_only_as_secrets(canary: str) -> None:
     key = dag.set_secret("key", f"key-{canary}")
     password = dag.set_secret("password", f"password-{canary}")

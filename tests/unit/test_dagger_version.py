@@ -42,9 +42,10 @@ def test_the_workflow_installs_the_engine_version() -> None:
 
 
 def test_module_pyproject_is_what_the_python_runtime_can_install() -> None:
-    # The runtime installs its generated SDK (./sdk, version 0.0.0): no version pin here.
+    # The runtime installs its generated SDK (./sdk, version 0.0.0): no version pin here;
+    # PyYAML reads Trivy's .trivyignore.yaml (ci/gate.py).
     config = pyproject()
-    assert config["project"]["dependencies"] == ["dagger-io"]
+    assert config["project"]["dependencies"] == ["dagger-io", "pyyaml==6.*"]
     assert config["tool"]["uv"]["sources"] == {"dagger-io": {"path": "sdk", "editable": True}}
 
 

@@ -3,14 +3,12 @@
 import base64
 import json
 import re
-from datetime import date
 
 import pytest
 from dagger import dag
 
 from ci import versions
 from ci.errors import PipelineError
-from ci.gate import Finding, Ignore, evaluate
 from ci.publishing import digest_host
 from ci.stages.signing import Transport, registry_auth
 from ci.supply_chain import Signer, _cosign_error, _labelled, image_name
@@ -19,31 +17,20 @@ from tests.support.process import REPO
 DIGEST = "sha256:" + "ab" * 32
 
 
-def finding(target: str, package: str = "Django") -> Finding:
-    return Finding("CVE-2099-0001", package, "5.2.19", "99.0", "HIGH", "t", target, "")
-
-
 def test_image_names_for_files() -> None:
     assert image_name("backend", "linux/arm64") == "backend-linux-arm64"
 
 
-def test_image_findings_are_named_after_their_image_and_lock_files_keep_their_path() -> None:
-    os_finding = finding("/in/backend-linux-amd64.tar (debian 13.7)")
-    assert _labelled(os_finding, "backend-linux-amd64").target == (
+def test_image_results_are_named_after_their_image_and_lock_files_keep_their_path() -> None:
+    assert _labelled("/in/backend-linux-amd64.tar (debian 13.7)", "backend-linux-amd64") == (
         "backend-linux-amd64 (debian 13.7)"
     )
-    assert _labelled(finding("Python"), "backend-linux-amd64").target == (
-        "backend-linux-amd64 (Python)"
+    assert _labelled("Python", "backend-linux-amd64") == "backend-linux-amd64 (Python)"
+    assert _labelled("/in/backend-linux-amd64.tar", "backend-linux-amd64") == (
+        "backend-linux-amd64 (image)"
     )
-    lock = finding("app/backend/requirements.txt")
+    lock = "app/backend/requirements.txt"
     assert _labelled(lock, "lock-files") == lock
-
-
-def test_an_ignore_names_its_package_in_any_case() -> None:
-    entry = Ignore("CVE-2099-0001", "why", date(2099, 1, 1), package="django")
-    result = evaluate([finding("Python"), finding("x", "django")], [entry], ["HIGH"], date.today())
-    assert result.passed
-    assert len(result.ignored) == 2
 
 
 def test_registry_auth_is_a_docker_config_for_one_host() -> None:
