@@ -12,6 +12,7 @@ findings Trivy suppressed, as GitHub code scanning shows dismissed alerts.
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -102,7 +103,7 @@ def ignore_entries(text: str, path: str) -> list[IgnoreEntry]:
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     """PyYAML's problem and line, on one line."""
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or type(exc).__name__
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return f"{problem}, line {mark.line + 1}" if mark else problem
 
 
@@ -140,10 +141,8 @@ def _expiry(value: object, where: str) -> datetime | None:
         return None
     moment = value
     if isinstance(value, str):
-        try:
+        with suppress(ValueError):  # left a string, refused below
             moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
     if isinstance(moment, date) and not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
     if not isinstance(moment, datetime):

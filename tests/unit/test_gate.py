@@ -7,6 +7,7 @@ and its `.sarif` is what Trivy 0.74's `trivy convert --format sarif` wrote of
 """
 
 import json
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -312,6 +313,27 @@ def test_yaml_that_fails_without_a_place_still_says_why() -> None:
     with pytest.raises(PipelineError) as caught:
         ignore_entries("a: !!python/name:os.system\n", "x.yaml")
     assert str(caught.value).startswith("x.yaml is not valid YAML (could not determine")
+    with pytest.raises(PipelineError) as caught:
+        ignore_entries("vulnerabilities:\x07\n", "x.yaml")
+    assert str(caught.value) == (
+        "x.yaml is not valid YAML (unacceptable character #x0007: special characters are not "
+        "allowed)."
+    )
+
+
+def test_a_date_is_shown_as_written_whatever_the_machines_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "JST-9")  # POSIX form: no tzdata needed
+    time.tzset()
+    try:
+        result = GateResult(
+            expired=[IgnoreEntry("CVE-1", "why", datetime(2026, 11, 21, tzinfo=UTC))]
+        )
+        assert "(expired_at 2026-11-21)" in table(result)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.mark.parametrize(
@@ -423,6 +445,16 @@ def test_marking_keeps_the_rest_of_trivys_sarif() -> None:
     assert marked == original
     unmarked = with_suppressions(TRIVY_SARIF, merged({"backend": REPORT}))
     assert unmarked == json.dumps(original, indent=2)
+
+
+def test_a_suppressed_finding_without_an_installed_version_is_marked() -> None:
+    # Trivy writes `Installed Version: ` (Go's %v of an empty string) when it has none.
+    report = json.loads(SUPPRESSED)
+    del report["Results"][1]["ExperimentalModifiedFindings"][0]["Finding"]["InstalledVersion"]
+    sarif = TRIVY_SARIF.replace("Installed Version: 23.0.0", "Installed Version: ")
+    marked = with_suppressions(sarif, merged({"backend": json.dumps(report)}))
+    dismissed = [a["rule"] for a in code_scanning_alerts(marked) if a["dismissed"]]
+    assert dismissed == ["CVE-2099-0001"]
 
 
 def test_a_suppressed_package_of_another_version_is_not_marked() -> None:
