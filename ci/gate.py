@@ -1,13 +1,15 @@
 """The vulnerability gate: Trivy's JSON reports and the ignore file in, a verdict out.
 
 Plain Python, no containers. Trivy applies the repository's `.trivyignore.yaml` itself
-(`--ignorefile`, `--show-suppressed`): its JSON lists what it found (`Vulnerabilities`) and
+(`trivy convert --ignorefile --show-suppressed` of the scans' reports): its JSON lists what
+it found (`Vulnerabilities`) and
 what an entry suppressed (`ExperimentalModifiedFindings`, with the entry's statement). A
 finding blocks when its severity is one the gate counts (CRITICAL and HIGH by default) and
 Trivy did not suppress it. The gate adds what Trivy does not: every entry needs a statement
 (the reason it is accepted), and entries past their `expired_at`, which Trivy drops without
-a word, are named. SARIF is Trivy's own (`trivy convert`); the gate only marks in it the
-findings Trivy suppressed, as GitHub code scanning shows dismissed alerts.
+a word, are named. SARIF is Trivy's own (`trivy convert`), which leaves suppressed findings
+out when it applies the ignore file: it is written from the unfiltered reports, and the gate
+marks in it the findings Trivy suppressed, as GitHub code scanning shows dismissed alerts.
 """
 
 import json
@@ -254,27 +256,8 @@ def _shown(moment: datetime) -> str:
     return utc.date().isoformat() if utc.time() == time(0) else moment.isoformat()
 
 
-def sarif_input(report: dict[str, Any]) -> str:
-    """`report` for `trivy convert --format sarif`: what Trivy suppressed back among the rest.
-
-    Trivy's SARIF writer leaves suppressed findings out; code scanning should show them
-    dismissed, where they are (`with_suppressions` marks them afterwards).
-    """
-    results = [
-        {
-            **{k: v for k, v in result.items() if k != SUPPRESSED},
-            "Vulnerabilities": [
-                *(result.get("Vulnerabilities") or []),
-                *(s["Finding"] for s in _suppressed(result)),
-            ],
-        }
-        for result in report["Results"]
-    ]
-    return json.dumps({**report, "Results": results})
-
-
 def with_suppressions(sarif: str, report: dict[str, Any]) -> str:
-    """Trivy's SARIF of `sarif_input(report)`, each finding Trivy suppressed marked dismissed.
+    """Trivy's SARIF of the scans, each finding Trivy suppressed in `report` marked dismissed.
 
     A result is matched by its rule and the package lines of Trivy's message, and gets an
     external suppression whose justification is the ignore entry's statement.

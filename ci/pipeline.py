@@ -570,7 +570,11 @@ class Pipeline:
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
     ) -> dagger.Directory:
-        """The SARIF, table (findings.txt), Trivy's reports and exit-code, even when it fails."""
+        """The SARIF, table (findings.txt), Trivy's reports (trivy.json, reports/) and exit-code.
+
+        Returned even when the gate fails; trivy.json is the report the gate read, filtered
+        by Trivy with the ignore file.
+        """
         outcome = await self._scanned(platform, severity, ignore_file, db, db_repository)
         return outcome.files()
 

@@ -1,6 +1,7 @@
 """What `sbom`, `scan`, `sign` and `verify` do with the images `build` and `publish` make."""
 
 import functools
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,9 +47,10 @@ def sboms(locks: dagger.Directory, images: dict[str, dagger.Container]) -> dagge
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    """Trivy's reports by target, what the gate made of them, and Trivy's SARIF of them."""
+    """Trivy's reports by target and as it filtered them, the verdict, and Trivy's SARIF."""
 
     reports: dict[str, str]
+    filtered: str
     result: gate.GateResult
     sarif: str
 
@@ -58,11 +60,12 @@ class ScanOutcome:
         return gate.table(self.result)
 
     def files(self) -> dagger.Directory:
-        """trivy.sarif, findings.txt, each raw report (reports/NAME.json), exit-code."""
+        """trivy.sarif, findings.txt, trivy.json, each raw report (reports/NAME.json), exit-code."""
         out = (
             dag.directory()
             .with_new_file("trivy.sarif", self.sarif)
             .with_new_file("findings.txt", self.table + "\n")
+            .with_new_file("trivy.json", self.filtered)
             .with_new_file("exit-code", "0\n" if self.result.passed else "1\n")
         )
         for name, report in self.reports.items():
@@ -79,23 +82,28 @@ async def scanned(
     db: dagger.Directory | None,
     db_repository: str | None,
 ) -> ScanOutcome:
-    """Scan the lock files and every image concurrently (Trivy applying the ignore file), gate.
+    """Scan the lock files and every image concurrently, let Trivy apply the ignore file, gate.
 
-    The reports become one, whose SARIF `trivy convert` writes, so each target is scanned once.
+    The reports become one, which `trivy convert` filters with the ignore file and writes
+    as SARIF: each target is scanned once, whatever the ignore file says.
     """
     ignores = await _ignore_file(source, ignore_file)
     entries = gate.ignore_entries(await ignores.contents(), ignore_file) if ignores else []
-    scanner = scan.scanner(db, db_repository, ignores)
+    scanner = scan.scanner(db, db_repository)
     stages: dict[str, Stage] = {"lock-files": scan.lock_files_report(scanner, locks).stdout}
     for name, image in images.items():
         stages[name] = scan.image_report(scanner, image, name).stdout
     results = await run_stages(stages)
     require_passed("scan", results)
     reports = {r.name: r.output for r in results}
-    report = gate.merged(reports, _labelled)
-    result = gate.evaluate(gate.findings(report), entries, severities, datetime.now(UTC))
-    sarif = await scan.sarif(gate.sarif_input(report), severities).contents()
-    return ScanOutcome(reports, result, gate.with_suppressions(sarif, report))
+    merged = json.dumps(gate.merged(reports, _labelled))
+    now = datetime.now(UTC)
+    converted = scan.converted(merged, ignores, severities, now.isoformat())
+    filtered = await converted.file("trivy.json").contents()
+    report = gate.merged({"trivy.json": filtered})
+    result = gate.evaluate(gate.findings(report), entries, severities, now)
+    sarif = gate.with_suppressions(await converted.file("trivy.sarif").contents(), report)
+    return ScanOutcome(reports, filtered, result, sarif)
 
 
 def scan_env(

@@ -5,7 +5,7 @@ Trivy needs two databases: vulnerabilities (db/) and, as soon as an image holds 
 (again the next day: the fetch is keyed by the date) and copied into each scan, so scans
 run offline and concurrently. A given Trivy cache directory (`--db`, holding db/ and
 java-db/) replaces the fetch: nothing is downloaded at all. The repository's
-`.trivyignore.yaml` is Trivy's to apply; its reports show what it suppressed.
+`.trivyignore.yaml` is Trivy's to apply, by `trivy convert` of the scans' reports.
 """
 
 import datetime
@@ -65,23 +65,14 @@ def fetched_db(repository: str | None) -> dagger.Directory:
     )
 
 
-def scanner(
-    db: dagger.Directory | None, repository: str | None, ignores: dagger.File | None = None
-) -> dagger.Container:
-    """Trivy, offline, on its databases, applying `ignores` (a .trivyignore.yaml) if given.
+def scanner(db: dagger.Directory | None, repository: str | None) -> dagger.Container:
+    """Trivy, offline, on its databases.
 
     `db` is a Trivy cache directory (db/ and java-db/); without it, today's databases are
-    fetched (from `repository` when given). Reports list what the ignore file suppressed.
+    fetched (from `repository` when given).
     """
     databases = db if db is not None else fetched_db(repository)
-    scan = with_env(trivy().with_directory(CACHE_DIR, databases), OFFLINE)
-    if ignores is None:
-        return scan
-    return (
-        scan.with_mounted_file(IGNORE_PATH, ignores)
-        .with_env_variable("TRIVY_IGNOREFILE", IGNORE_PATH)
-        .with_env_variable("TRIVY_SHOW_SUPPRESSED", "true")
-    )
+    return with_env(trivy().with_directory(CACHE_DIR, databases), OFFLINE)
 
 
 def with_inputs(
@@ -106,21 +97,31 @@ def lock_files_report(scan: dagger.Container, locks: dagger.Directory) -> dagger
     return with_lock_files(scan, locks).with_exec(["trivy", "filesystem", "--format=json", "."])
 
 
-def sarif(report: str, severities: tuple[str, ...]) -> dagger.File:
-    """Trivy's SARIF of a JSON report (`trivy convert`), findings of `severities` only."""
-    return (
+def converted(
+    report: str, ignores: dagger.File | None, severities: tuple[str, ...], now: str
+) -> dagger.Directory:
+    """A JSON report as Trivy filters it with `ignores`, and Trivy's SARIF of it (`trivy convert`).
+
+    trivy.json: every finding, those an entry of the ignore file (a .trivyignore.yaml)
+    suppressed listed apart with its statement (`--show-suppressed`). trivy.sarif: the
+    findings of `severities`, suppressed ones included. The scans never see the ignore
+    file, so editing it scans nothing again. `now` (the gate's) keeps the engine from
+    reusing an older conversion: Trivy drops expired entries by its clock when it runs.
+    """
+    convert = (
         trivy()
+        .with_env_variable("SCAN_CHECKED_AT", now)
         .with_new_file(f"{REPORT_DIR}/scan.json", report)
         .with_workdir(REPORT_DIR)
-        .with_exec(
-            [
-                "trivy",
-                "convert",
-                "--format=sarif",
-                f"--severity={','.join(severities)}",
-                "--output=trivy.sarif",
-                "scan.json",
-            ]
-        )
-        .file(f"{REPORT_DIR}/trivy.sarif")
+    )
+    ignoring = []
+    if ignores is not None:
+        convert = convert.with_mounted_file(IGNORE_PATH, ignores)
+        ignoring = [f"--ignorefile={IGNORE_PATH}"]
+    to_json = ["trivy", "convert", "--format=json", "--show-suppressed", *ignoring]
+    to_sarif = ["trivy", "convert", "--format=sarif", f"--severity={','.join(severities)}"]
+    return (
+        convert.with_exec([*to_json, "--output=trivy.json", "scan.json"])
+        .with_exec([*to_sarif, "--output=trivy.sarif", "scan.json"])
+        .directory(REPORT_DIR)
     )

@@ -94,22 +94,22 @@ def test_lock_files_are_scanned_at_their_repository_paths() -> None:
     assert plan.named(report, "withWorkdir")[-1].args["path"] == sbom.INPUT_DIR
 
 
-def test_trivy_applies_the_ignore_file_and_reports_what_it_suppressed() -> None:
+def test_trivy_applies_the_ignore_file_to_the_report_and_writes_sarif_of_it_all() -> None:
     ignores = dag.host().file(".trivyignore.yaml")
-    scanner = scan.scanner(dag.directory(), None, ignores)
-    (mount,) = plan.named(scanner, "withMountedFile")
+    converted = scan.converted('{"Results": []}', ignores, ("CRITICAL", "HIGH"), "2026-11-22")
+    (mount,) = plan.named(converted, "withMountedFile")
     assert mount.args["path"] == scan.IGNORE_PATH
     assert scan.IGNORE_PATH.endswith("/.trivyignore.yaml")  # Trivy reads .yaml as YAML
-    assert plan.env(scanner)["TRIVY_IGNOREFILE"] == scan.IGNORE_PATH
-    assert plan.env(scanner)["TRIVY_SHOW_SUPPRESSED"] == "true"
-    without = scan.scanner(dag.directory(), None)
-    assert not plan.named(without, "withMountedFile")
-    assert "TRIVY_IGNOREFILE" not in plan.env(without)
-
-
-def test_sarif_is_trivys_conversion_of_the_report_at_the_gates_severities() -> None:
-    sarif = scan.sarif('{"Results": []}', ("CRITICAL", "HIGH"))
-    assert plan.execs(sarif) == [
+    assert plan.execs(converted) == [
+        [
+            "trivy",
+            "convert",
+            "--format=json",
+            "--show-suppressed",
+            f"--ignorefile={scan.IGNORE_PATH}",
+            "--output=trivy.json",
+            "scan.json",
+        ],
         [
             "trivy",
             "convert",
@@ -117,14 +117,23 @@ def test_sarif_is_trivys_conversion_of_the_report_at_the_gates_severities() -> N
             "--severity=CRITICAL,HIGH",
             "--output=trivy.sarif",
             "scan.json",
-        ]
+        ],
     ]
-    (report,) = plan.named(sarif, "withNewFile")
+    (report,) = plan.named(converted, "withNewFile")
     assert (report.args["path"], report.args["contents"]) == (
         "/report/scan.json",
         '{"Results": []}',
     )
-    assert not [c for c in plan.walk(sarif) if c.name in ("withDirectory", "withMountedCache")]
+    assert not [c for c in plan.walk(converted) if c.name in ("withDirectory", "withMountedCache")]
+    # Trivy drops expired entries by its clock: a conversion of another moment is not reused.
+    assert plan.env(converted)["SCAN_CHECKED_AT"] == "2026-11-22"
+
+
+def test_without_an_ignore_file_trivy_suppresses_nothing() -> None:
+    converted = scan.converted("{}", None, ("CRITICAL",), "2026-11-22T10:00:00+00:00")
+    assert not plan.named(converted, "withMountedFile")
+    assert not [arg for cmd in plan.execs(converted) for arg in cmd if "ignorefile" in arg]
+    assert plan.named(converted, "withWorkdir")[-1].args["path"] == "/report"  # no .trivyignore
 
 
 def test_signing_secrets_travel_only_as_secrets(canary: str) -> None:
