@@ -112,7 +112,7 @@ async def test_the_gate_fails_on_the_advisory_then_honours_and_expires_an_ignore
     assert "BLOCKS" in str(caught.value)
 
 
-async def test_an_entry_without_a_statement_or_the_old_ignore_file_is_one_sentence(
+async def test_an_ignore_file_the_gate_cannot_take_is_one_sentence_before_any_scan(
     engine: None,
 ) -> None:
     bare = repository().with_new_file(IGNORE_FILE, f"vulnerabilities:\n  - id: {ADVISORY}\n")
@@ -128,6 +128,19 @@ async def test_an_entry_without_a_statement_or_the_old_ignore_file_is_one_senten
     assert str(caught.value).startswith(
         f"{OLD_IGNORE_FILE} is the pipeline's old ignore format, no longer read: move its "
         f"entries to {IGNORE_FILE} at the repository's root"
+    )
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline()).scan(AMD64, ignore_file="security/ignores.toml")
+    assert str(caught.value) == (
+        "--ignore-file security/ignores.toml is not a YAML file: give Trivy's "
+        ".trivyignore.yaml format (the plain .trivyignore has no statements, which the gate "
+        "requires)."
+    )
+    with pytest.raises(PipelineError) as caught:
+        await (await pipeline()).scan(AMD64, ignore_file="security/.trivyignore.yaml")
+    assert str(caught.value) == (
+        "The ignore file security/.trivyignore.yaml is not in the source: create it (Trivy's "
+        ".trivyignore.yaml format) or leave out --ignore-file."
     )
 
 
