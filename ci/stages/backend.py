@@ -65,6 +65,16 @@ def test_settings(db_url: str) -> dict[str, str]:
     return {"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET_KEY}
 
 
+# What each Python installer needs to install into the image's Python trusting the
+# system's certificates (a proxy's CA too: pip does by itself; Poetry's requests would
+# trust only its own bundle, certifi's).
+SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # Debian's, in the python images
+INSTALL_ENV = {
+    "uv": {"UV_PROJECT_ENVIRONMENT": "/usr/local", "UV_NATIVE_TLS": "1"},
+    "poetry": {"REQUESTS_CA_BUNDLE": SYSTEM_CA_BUNDLE},
+}
+
+
 @dataclass(frozen=True)
 class BackendApp:
     """The repository and what its profile says of the backend: what the stages build from."""
@@ -108,12 +118,7 @@ def with_dependencies(container: dagger.Container, app: BackendApp) -> dagger.Co
     layer cached; a manager other than pip is installed first, pinned (ci.versions).
     """
     install = app.profile.install.value
-    container = container.with_workdir(WORKDIR)
-    if install.manager == "uv":
-        # Into the image's Python, trusting the system's certificates (a proxy's CA too).
-        container = container.with_env_variable(
-            "UV_PROJECT_ENVIRONMENT", "/usr/local"
-        ).with_env_variable("UV_NATIVE_TLS", "1")
+    container = with_env(container.with_workdir(WORKDIR), INSTALL_ENV.get(install.manager, {}))
     for path, target in commands.install_paths(install, app.profile.dir.value).items():
         container = container.with_file(f"{WORKDIR}/{target}", app.source.file(path))
     for command in commands.python_install(install, app.profile.dir.value):

@@ -132,6 +132,12 @@ def test_uv_installs_into_the_image_python() -> None:
     assert plan.env(container)["UV_PROJECT_ENVIRONMENT"] == "/usr/local"
 
 
+def test_poetry_trusts_the_system_certificates_a_proxy_ca_is_added_to() -> None:
+    poetry = PythonInstall("poetry", ("app/backend/pyproject.toml", "app/backend/poetry.lock"))
+    container = backend.backend_base(shaped(install=Found(poetry)), "3.13")
+    assert plan.env(container)["REQUESTS_CA_BUNDLE"] == "/etc/ssl/certs/ca-certificates.crt"
+
+
 def test_manage_py_test_runs_under_coverage_with_the_junit_runner() -> None:
     app = shaped(test_runner=Found("django"), coverage=Found(False))
     container = backend.backend_tests(app, "3.13", "17")

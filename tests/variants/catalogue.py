@@ -1,19 +1,24 @@
 """The app variants the tests generate, each a shape issue 25 lists, and what each proves.
 
 `make(name, root, locked)` writes variant `name` at `root`. Locks a variant's package
-managers would write are placeholders unless `locked`, and then only those of the parts
-whose stages the tests run: detection reads only their presence, so `plan` needs no more;
-a stage that runs needs the real lock (made here with the package manager, from its
-registry, as the team would).
+managers would write are placeholders unless `locked`: detection reads only their
+presence, so `plan` needs no more; a stage that runs needs the real lock, made here with
+the package manager, from its registry, as the team would. Each manager is the version the
+pipeline's stages install (ci.versions): Poetry and Pipenv run through the dev lock's uv
+(`uv tool run`), pnpm and Yarn through npx.
 """
 
 import json
+import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ci import versions
 from tests.variants import shapes
 
 
@@ -48,12 +53,15 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, frontend)
     shapes.split_settings(backend)
-    shapes.redis_cache(backend / "printshop" / "settings" / "base.py")
+    shapes.redis_cache(backend, backend / "printshop" / "settings" / "base.py")
     pins = [*shapes.runtime_pins(), "redis==6.4.0"]
     _pyproject_project(backend, pins, {"dev": shapes.dev_tool_pins()}, groups_key="poetry")
-    _lock(backend / "poetry.lock", locked, ["poetry", "lock"], backend)
+    # Into the tool's own environment, not a virtualenv of the project's.
+    poetry = {"POETRY_VIRTUALENVS_CREATE": "false"}
+    _lock(backend / "poetry.lock", locked, [*_python_tool("poetry"), "lock"], backend, poetry)
     # pnpm's own import reads the npm lock into its own; then the npm lock goes.
-    _lock(frontend / "pnpm-lock.yaml", locked, ["npx", "--yes", "pnpm@10", "import"], frontend)
+    pnpm = ["npx", "--yes", f"pnpm@{versions.PNPM}", "import"]
+    _lock(frontend / "pnpm-lock.yaml", locked, pnpm, frontend)
     (frontend / "package-lock.json").unlink()
 
 
@@ -65,17 +73,19 @@ def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
     shapes.database_from(backend / "printshop" / "settings.py", "POSTGRES")
     _pyproject_project(backend, shapes.runtime_pins(), {"dev": shapes.dev_tool_pins()})
     _lock(backend / "uv.lock", locked, [_tool("uv"), "lock"], backend)
+    shapes.biome_instead_of_eslint(frontend, "2.3.8")
     manifest = json.loads((frontend / "package.json").read_text())
     scripts = manifest["scripts"]
-    scripts.pop("lint")
     scripts["type-check"] = scripts.pop("typecheck")
-    dev = manifest["devDependencies"]
-    for name in [n for n in dev if "eslint" in n]:
-        dev.pop(name)
-    dev["@biomejs/biome"] = "2.3.8"
     (frontend / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (frontend / "package-lock.json").unlink()
-    _lock(frontend / "yarn.lock", False, ["npx", "--yes", "yarn@1.22.22", "install"], frontend)
+    # Yarn 1 writes its lock only by installing; the packages it installed go. Its lock
+    # names each tarball's URL: from the registry this machine's npm uses, which the
+    # engine's containers reach as the frontend stage's npm does.
+    registry = ["--registry", _npm_registry()] if locked else []
+    yarn = ["npx", "--yes", f"yarn@{versions.YARN}", "install", "--ignore-scripts", *registry]
+    _lock(frontend / "yarn.lock", locked, yarn, frontend)
+    shutil.rmtree(frontend / "node_modules", ignore_errors=True)
 
 
 def workspace_out(root: Path, locked: bool) -> None:
@@ -100,12 +110,23 @@ def pipenv(root: Path, locked: bool) -> None:
         "requirements-dev.in",
     ):
         (backend / name).unlink()
-    packages = "\n".join(
-        f'{p.split("==")[0]} = "=={p.split("==")[1]}"' for p in shapes.runtime_pins()
-    )
-    dev = "\n".join(f'{p.split("==")[0]} = "=={p.split("==")[1]}"' for p in shapes.dev_tool_pins())
+    packages = "\n".join(_pipfile_entry(p) for p in shapes.runtime_pins())
+    dev = "\n".join(_pipfile_entry(p) for p in shapes.dev_tool_pins())
     (backend / "Pipfile").write_text(f"[packages]\n{packages}\n\n[dev-packages]\n{dev}\n")
-    _lock(backend / "Pipfile.lock", locked, ["pipenv", "lock"], backend)
+    with tempfile.TemporaryDirectory() as virtualenvs:
+        # Pipenv makes the project a virtualenv to lock; here, one thrown away after.
+        pipenv = {"WORKON_HOME": virtualenvs, "PIPENV_YES": "1", "PIPENV_NOSPIN": "1"}
+        _lock(backend / "Pipfile.lock", locked, [*_python_tool("pipenv"), "lock"], backend, pipenv)
+
+
+def _pipfile_entry(pin: str) -> str:
+    """`name[extras]==version` as a Pipfile line (extras in a table, as Pipfiles write them)."""
+    name, version = pin.split("==")
+    if "[" not in name:
+        return f'{name} = "=={version}"'
+    name, extras = name.rstrip("]").split("[")
+    listed = ", ".join(json.dumps(e) for e in extras.split(","))
+    return f'{name} = {{version = "=={version}", extras = [{listed}]}}'
 
 
 def _pyproject_project(
@@ -143,13 +164,42 @@ def _tool(name: str) -> str:
     return str(beside) if beside.exists() else name
 
 
-def _lock(path: Path, locked: bool, command: list[str], cwd: Path) -> None:
-    """The lock at `path`: made by `command` when `locked`, else an empty placeholder."""
-    if locked:
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
-        assert path.exists(), f"{' '.join(command)} wrote no {path.name}"
-    else:
+def _python_tool(name: str) -> list[str]:
+    """The command running Python tool `name` at the version the pipeline installs."""
+    pinned = {"poetry": versions.POETRY, "pipenv": versions.PIPENV}[name]
+    return [_tool("uv"), "tool", "run", "--from", f"{name}=={pinned}", name]
+
+
+def _npm_registry() -> str:
+    """The registry this machine's npm installs from."""
+    done = subprocess.run(
+        ["npm", "config", "get", "registry"], check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def _lock(
+    path: Path,
+    locked: bool,
+    command: list[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """The lock at `path`: made by `command` (with `env` added) when `locked`, else an
+    empty placeholder."""
+    if not locked:
         path.write_text("")
+        return
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env=os.environ | dict(env or {}),
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}"
+    assert path.exists(), f"{' '.join(command)} wrote no {path.name}"
 
 
 VARIANTS = {
@@ -213,6 +263,7 @@ VARIANTS = {
             },
             "frontend.package_manager": "pnpm",
         },
+        runs=("backend-test", "frontend-test"),
     ),
     "uv-postgres-yarn-biome": Variant(
         uv_postgres_yarn_biome,
@@ -241,7 +292,7 @@ VARIANTS = {
                 "e2e-quick": "e2e:quick",
             },
         },
-        runs=("backend-test",),
+        runs=("backend-test", "frontend-test", "lint"),
     ),
     "workspace-out": Variant(
         workspace_out,
@@ -262,6 +313,7 @@ VARIANTS = {
                 "hashed": False,
             },
         },
+        runs=("backend-test",),
     ),
 }
 

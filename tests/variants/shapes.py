@@ -61,6 +61,33 @@ class ProductListTests(TestCase):
         self.assertEqual(response.status_code, 200)
 '''
 
+REDIS_TEST = '''"""The cache is the Redis server REDIS_URL names."""
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+
+def test_the_cache_keeps_a_value_in_redis() -> None:
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    cache.set("greeting", "hello", timeout=60)
+    assert cache.get("greeting") == "hello"
+'''
+
+# Biome as the linter only: the code keeps its own formatting and import order. Off: the
+# rule the TypeScript settings contradict (noPropertyAccessFromIndexSignature wants
+# `env["X"]`), and one against the app's `role="status"` live regions.
+BIOME_CONFIG = {
+    "formatter": {"enabled": False},
+    "assist": {"enabled": False},
+    "linter": {
+        "rules": {
+            "complexity": {"useLiteralKeys": "off"},
+            "a11y": {"useSemanticElements": "off"},
+        }
+    },
+}
+
 
 def copy_app(part: Path, target: Path) -> None:
     """The reference `part` (app/backend or app/frontend) at `target`, without what runs made."""
@@ -83,7 +110,11 @@ def database_from(settings: Path, prefix: str) -> None:
     text = settings.read_text()
     block = re.search(r"DATABASES: dict.*?\n\}\n", text, re.S)
     assert block, f"no DATABASES block in {settings}"
-    settings.write_text(text.replace(block.group(0), DB_SETTINGS.format(prefix=prefix, name=name)))
+    text = text.replace(block.group(0), DB_SETTINGS.format(prefix=prefix, name=name))
+    for helper in ("database_config", "parse_int"):  # imported for the block gone, if only
+        if text.count(helper) == 1:
+            text = text.replace(f"    {helper},\n", "")
+    settings.write_text(text)
     suite = settings.parent.parent / "tests" / "test_settings.py"
     if suite.exists():
         without_function(suite, "test_missing_database_url_is_a_clear_error")
@@ -135,6 +166,20 @@ def without_end_to_end(frontend: Path) -> None:
     shutil.rmtree(frontend / "e2e")
 
 
+def biome_instead_of_eslint(frontend: Path, version: str) -> None:
+    """Biome `version` lints instead of ESLint: no lint script (the pipeline runs Biome
+    itself), ESLint's packages and config gone, biome.json written."""
+    manifest = json.loads((frontend / "package.json").read_text())
+    manifest["scripts"].pop("lint")
+    dev = manifest["devDependencies"]
+    for name in [n for n in dev if "eslint" in n]:
+        dev.pop(name)
+    dev["@biomejs/biome"] = version
+    (frontend / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (frontend / "eslint.config.js").unlink()
+    (frontend / "biome.json").write_text(json.dumps(BIOME_CONFIG, indent=2) + "\n")
+
+
 def npm_workspace(root: Path, member: str) -> None:
     """A root package.json with the frontend as its workspace; the lock moves to the root."""
     manifest = {"name": "shop", "private": True, "workspaces": [member]}
@@ -161,15 +206,21 @@ def split_settings(backend: Path, project: str = "printshop") -> None:
         f'DJANGO_SETTINGS_MODULE = "{project}.settings.test"',
     )
     edit(package / "base.py", "parent.parent\n", "parent.parent.parent\n")
+    # The suite's own checks of the settings read the production ones, as WSGI does.
+    suite = backend / "tests" / "test_settings.py"
+    if suite.exists():
+        edit(suite, f'= "{project}.settings"\n', f'= "{project}.settings.production"\n')
 
 
-def redis_cache(settings: Path) -> None:
-    """A Redis cache from REDIS_URL (Django's own backend, the `redis` client)."""
+def redis_cache(backend: Path, settings: Path) -> None:
+    """A Redis cache from REDIS_URL (Django's own backend, the `redis` client), and a test
+    of the backend's suite that keeps a value in it (it fails when Redis is unreachable)."""
     with settings.open("a") as out:
         out.write(
             '\nCACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",'
             ' "LOCATION": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}\n'
         )
+    (backend / "tests" / "test_cache.py").write_text(REDIS_TEST)
 
 
 def runtime_pins() -> list[str]:
