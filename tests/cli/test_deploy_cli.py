@@ -500,8 +500,10 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
     staging = Path("/home/deploy/deployments/cli-staging")
     running = (staging / "current").resolve().name
     on_target("sh", "-c", f"echo 'deploy r-elsewhere (pid 1) since noon' > {staging}/lock.holder")
+    # In a session of its own: killing its group ends flock and sleep too, freeing the lock.
     holder = subprocess.Popen(
-        ["runuser", "-u", "deploy", "--", "flock", str(staging / "lock"), "sleep", "120"]
+        ["runuser", "-u", "deploy", "--", "flock", str(staging / "lock"), "sleep", "120"],
+        start_new_session=True,
     )
     try:
         while (
@@ -516,7 +518,7 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
         assert "Lock held by deploy r-elsewhere (pid 1) since noon." in listed.stdout
         back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
     finally:
-        holder.kill()
+        os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
         on_target("sh", "-c", f": > {staging}/lock.holder")
     assert back.returncode != 0
