@@ -3,15 +3,18 @@
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from typing import TypeVar
 
 import anyio
 import dagger
 from dagger import telemetry
 from opentelemetry.trace import StatusCode
 
+from ci.publishing import is_content_race
 from ci.report import StageResult, StageSkipped, failure_text
 
 Stage = Callable[[], Awaitable[str]]
+T = TypeVar("T")
 
 # When each command a stage read the output of last really ran (see output_of).
 _RAN_AT: ContextVar[list[float] | None] = ContextVar("ran_at", default=None)
@@ -100,3 +103,22 @@ async def run_in_order(stages: Mapping[str, Stage]) -> list[StageResult]:
         if not result.passed:
             break
     return results
+
+
+async def past_content_races(
+    call: Callable[[], Awaitable[T]], tries: int = 3, pause: float = 1.0
+) -> T:
+    """`call()`, tried again (`tries` in all) while it meets the engine's content-store race.
+
+    Two exports of the same layer at once (a push, an image tarball, in concurrent stages
+    or test workers) can fail one of them with `ref ... locked ...: unavailable`
+    (publishing.is_content_race); the blob is whole a moment later. Other errors raise.
+    """
+    for attempt in range(tries - 1):
+        try:
+            return await call()
+        except dagger.QueryError as exc:
+            if not is_content_race(str(exc)):
+                raise
+            await anyio.sleep(pause * (1 + attempt))
+    return await call()

@@ -7,7 +7,7 @@ from typing import Annotated
 import dagger
 from dagger import Doc, dag, field, object_type
 
-from ci.concurrency import Stage, run_stages
+from ci.concurrency import Stage, past_content_races, run_stages
 from ci.decorators import function
 from ci.errors import PipelineError
 from ci.report import require_passed
@@ -110,7 +110,7 @@ def _image_and_platform(stage: str) -> tuple[str, str]:
 
 async def _gzip_size(container: dagger.Container) -> str:
     tarball = container.as_tarball(forced_compression=dagger.ImageLayerCompression.Gzip)
-    return str(await tarball.size())
+    return str(await past_content_races(tarball.size))
 
 
 async def measured(

@@ -8,7 +8,6 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Annotated
 
-import anyio
 import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
@@ -22,7 +21,7 @@ from ci import (
     versions,
 )
 from ci.choices import Environment, PlanFormat, Suite
-from ci.concurrency import Stage, note, output_of, run_stages
+from ci.concurrency import Stage, note, output_of, past_content_races, run_stages
 from ci.decorators import check, function
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
@@ -34,7 +33,7 @@ from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.model import profile_of
 from ci.publishing import digest_host as registry_host_of
-from ci.publishing import image_tags, is_content_race, registry_host
+from ci.publishing import image_tags, registry_host
 from ci.report import (
     StageResult,
     StageSkipped,
@@ -1178,24 +1177,19 @@ async def _notified(webhook: dagger.Secret, text: str) -> None:
 async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Container]) -> str:
     """Push `variants` as one multi-platform image to `ref`; return the digest reference.
 
-    A push that met another export of the same blob is tried again (three tries in all).
+    A push that met another export of the same blob is tried again (past_content_races).
     """
-    for attempt in range(3):
-        try:
-            return await pusher.publish(ref, platform_variants=variants)
-        except dagger.ExecError as exc:
-            message = f"Building the image for {ref} failed: {failure_text(exc)}"
-            raise PipelineError(message) from None
-        except dagger.QueryError as exc:
-            if attempt < 2 and is_content_race(str(exc)):
-                await anyio.sleep(1 + attempt)
-                continue
-            reason = str(exc).strip().splitlines()[-1]
-            raise PipelineError(
-                f"Pushing {ref} failed ({reason}): check the registry address, that it is "
-                "reachable, and the username and password."
-            ) from None
-    raise AssertionError("unreachable: the last try returns or raises")
+    try:
+        return await past_content_races(lambda: pusher.publish(ref, platform_variants=variants))
+    except dagger.ExecError as exc:
+        message = f"Building the image for {ref} failed: {failure_text(exc)}"
+        raise PipelineError(message) from None
+    except dagger.QueryError as exc:
+        reason = str(exc).strip().splitlines()[-1]
+        raise PipelineError(
+            f"Pushing {ref} failed ({reason}): check the registry address, that it is "
+            "reachable, and the username and password."
+        ) from None
 
 
 def _output(container: dagger.Container) -> Stage:

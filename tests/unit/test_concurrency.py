@@ -1,7 +1,12 @@
-import anyio
-import pytest
+from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 
-from ci.concurrency import note, run_stages
+import anyio
+import dagger
+import pytest
+from dagger._exceptions import QueryErrorValue
+
+from ci.concurrency import note, past_content_races, run_stages
 
 
 @pytest.mark.asyncio
@@ -67,3 +72,47 @@ async def test_a_stage_s_notes_reach_its_result_and_the_stage_around_it() -> Non
 
 async def plain() -> str:
     return "ok"
+
+
+RACE = "failed to open writer: ref dagger/1/x locked for 26ms (since ...): unavailable"
+
+
+def query_error(message: str) -> dagger.QueryError:
+    """A QueryError as the SDK raises it for an engine error with `message`."""
+    return dagger.QueryError([QueryErrorValue(message)], SimpleNamespace(document=""))  # type: ignore[arg-type]
+
+
+def flaky(*failures: str) -> tuple[list[int], Callable[[], Awaitable[str]]]:
+    """A call failing with each of `failures` in turn, then answering "done"; its calls."""
+    calls: list[int] = []
+
+    async def call() -> str:
+        calls.append(1)
+        if len(calls) <= len(failures):
+            raise query_error(failures[len(calls) - 1])
+        return "done"
+
+    return calls, call
+
+
+@pytest.mark.asyncio
+async def test_an_export_that_met_the_content_store_race_is_tried_again() -> None:
+    calls, call = flaky(RACE, RACE)
+    assert await past_content_races(call, pause=0) == "done"
+    assert len(calls) == 3
+
+
+@pytest.mark.asyncio
+async def test_the_race_every_time_raises_after_the_last_try() -> None:
+    calls, call = flaky(RACE, RACE, RACE)
+    with pytest.raises(dagger.QueryError, match="locked"):
+        await past_content_races(call, pause=0)
+    assert len(calls) == 3
+
+
+@pytest.mark.asyncio
+async def test_any_other_engine_error_raises_at_once() -> None:
+    calls, call = flaky("unauthorized: authentication required")
+    with pytest.raises(dagger.QueryError, match="unauthorized"):
+        await past_content_races(call, pause=0)
+    assert len(calls) == 1
