@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, fields
 from urllib.parse import urlsplit
 
 from ci.errors import PipelineError
+from ci.publishing import registry_host
 
 ENVIRONMENTS_FILE = "deploy/environments.toml"
 REQUIRED = ("staging", "production")
@@ -67,6 +68,10 @@ class Target:
     smoke_paths: tuple[str, ...] = SmokeSettings.paths
     smoke_p95_ms: int = SmokeSettings.p95_ms
     smoke_requests: int = SmokeSettings.requests
+    registry: str = ""  # where `deploy` without images publishes this checkout's
+    registry_username: str = ""
+    insecure_registry: bool = False  # a plain-HTTP registry (cosign's and the pushes')
+    offline: bool = False  # cosign without transparency logs (no Sigstore access)
 
     @property
     def smoke(self) -> SmokeSettings:
@@ -166,6 +171,8 @@ def _check(target: Target, path: str) -> None:
             raise PipelineError(f"{where} {key} {getattr(target, key)!r} must be {rule}.")
     if target.platform not in ("linux/amd64", "linux/arm64"):
         raise PipelineError(f"{where} platform must be linux/amd64 or linux/arm64.")
+    if target.registry:
+        registry_host(target.registry, f"{where} registry")
     if target.require_signature and not target.signing_key:
         raise PipelineError(f"{where} requires a signature: set signing_key to a cosign.pub.")
     if target.keep_releases < 2:

@@ -26,6 +26,7 @@ from tests.cli.test_signing_cli import key_pairs, published
 from tests.support import postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
 from tests.support.prerequisites import ENGINE_FIX, require
+from tests.support.process import REPO
 from tests.support.trivy_db import trivy_cache
 
 pytestmark = pytest.mark.cli
@@ -570,3 +571,74 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
             "Type": "json-file",
             "Config": {"max-file": "3", "max-size": "10m"},
         }
+
+
+def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """The README's first deploy command with no other argument: .env (the committed
+    .env.example, copied) points at staging's bundle under $HOME, the environments file
+    names the registry, so `deploy` builds, publishes and deploys this checkout."""
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
+    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
+    home = tmp_path / "home"
+    secrets = deployment.secrets
+    bundle = (
+        f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
+        f"DATABASE_URL={secrets['DATABASE_URL']}\n"
+        f"SECRET_KEY={secrets['SECRET_KEY']}\n"
+        f"REGISTRY_PASSWORD={secrets['REGISTRY_PASSWORD']}\n"
+    )
+    for env in ("staging", "production"):  # production's lacks the COSIGN_KEY it needs
+        (home / f".config/printshop/{env}.env").parent.mkdir(parents=True, exist_ok=True)
+        (home / f".config/printshop/{env}.env").write_text(bundle)
+    files = deployment.checkout
+    environments = (files / "deploy/environments.toml").read_text()
+    for env in ("staging", "production"):
+        table = f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
+        environments = environments.replace(f"[{env}]\n", table)
+    changes = {
+        "deploy/environments.toml": environments,
+        "deploy/cosign.pub": (files / "deploy/cosign.pub").read_text(),
+        ".env": (REPO / ".env.example").read_text(),
+    }
+    checkout = checkout_copy(tmp_path / "checkout", changes)
+
+    def typed(command: str) -> subprocess.CompletedProcess[str]:
+        done = deployment.cli.run(command, checkout, {"HOME": str(home), "USER": "typist"})
+        deployment.shows_no_secret(done.stdout + done.stderr, command)
+        return done
+
+    deployed = typed("dagger call deploy --env staging")
+    assert deployed.returncode == 0, readable(deployed.stderr)[-4000:]
+    assert f"to {registry}/cli-typed as deploy-" in deployed.stdout
+    assert "(commit unknown: give --commit)" in deployed.stdout
+    running = running_images("cli-staging")
+    assert running
+    assert all(image.startswith(f"{registry}/cli-typed/") for image in running), running
+
+    listed = typed("dagger call releases --env staging")
+    assert listed.returncode == 0, readable(listed.stderr)[-4000:]
+    current = next(line for line in listed.stdout.splitlines() if line.startswith("*"))
+    assert "typist" in current, listed.stdout
+    planned = typed("dagger call migrate --env staging --dry-run")
+    assert planned.returncode == 0, readable(planned.stderr)[-4000:]
+    assert "No planned migration operations." in planned.stdout + planned.stderr
+
+    production = running_images("cli-production")
+    unsigned = typed("dagger call deploy --env production")
+    assert unsigned.returncode != 0
+    assert (
+        "Error: The production secrets (--production-secrets) hold no COSIGN_KEY, which "
+        "`deploy --env production` needs: add COSIGN_KEY=... to that file."
+    ) in unsigned.stderr, readable(unsigned.stderr)[-2000:]
+    assert running_images("cli-production") == production
+
+    (checkout / ".env").write_text("DEPLOY_STAGINGSECRETS=env://PRINTSHOP_UNSET_FOR_TEST\n")
+    refused = typed("dagger call deploy --env staging")
+    assert refused.returncode != 0
+    (sentence,) = [line for line in refused.stderr.splitlines() if line.startswith("Error: ")]
+    assert sentence.startswith(
+        "Error: The staging secrets (--staging-secrets) could not be read ("
+    ), sentence
+    assert running_images("cli-staging") == running

@@ -151,6 +151,10 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "health_path": '"/healthz"',
         "health_release": "false",
         "smoke_paths": '["/api/v1/items/", "/"]',
+        "registry": '"ghcr.io/acme/shop"',
+        "registry_username": '"ci"',
+        "insecure_registry": "true",
+        "offline": "true",
     }
     for key in keys:
         if key in optional:
@@ -159,6 +163,15 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
             assert getattr(staging, key) == (tuple(value) if isinstance(value, list) else value)
         else:
             assert f"{key} = " in STAGING
+
+
+def test_a_registry_that_is_no_repository_prefix_is_one_sentence() -> None:
+    text = STAGING + 'registry = "GHCR.io"\n' + PRODUCTION
+    assert error(text) == (
+        f"{ENVIRONMENTS_FILE}: [staging] registry 'GHCR.io' is not a registry and repository "
+        "prefix: give host/path in lower case, e.g. ghcr.io/acme/printshop (images go to "
+        ".../backend and .../frontend)."
+    )
 
 
 def test_an_arm64_host_is_accepted() -> None:
