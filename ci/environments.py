@@ -62,6 +62,7 @@ class Target:
     keep_releases: int = 5
     lock_timeout: int = 600
     pull_timeout: int = 600
+    drain_seconds: int = 10  # the old release serves its requests in flight this long
     health_path: str = SmokeSettings.health_path
     health_release: bool = SmokeSettings.health_release
     smoke_paths: tuple[str, ...] = SmokeSettings.paths
@@ -81,8 +82,9 @@ class Target:
 
     @property
     def host_limits(self) -> str:
-        """KEEP:LOCK_WAIT:PULL_TIMEOUT, as the host script (deploy-host.sh) takes them."""
-        return f"{self.keep_releases}:{self.lock_timeout}:{self.pull_timeout}"
+        """KEEP:LOCK_WAIT:PULL_TIMEOUT:DRAIN, as the host script (deploy-host.sh) takes them."""
+        limits = (self.keep_releases, self.lock_timeout, self.pull_timeout, self.drain_seconds)
+        return ":".join(map(str, limits))
 
     @property
     def directory(self) -> str:
@@ -176,6 +178,8 @@ def _check(target: Target, path: str) -> None:
     for key in ("health_timeout", "lock_timeout", "pull_timeout"):
         if getattr(target, key) < 1:
             raise PipelineError(f"{where} {key} must be a number of seconds, 1 or more.")
+    if target.drain_seconds < 0:
+        raise PipelineError(f"{where} drain_seconds must be a number of seconds, 0 or more.")
     paths = [target.health_path, *target.smoke_paths]
     if not target.smoke_paths or not all(p.startswith("/") for p in paths):
         raise PipelineError(

@@ -58,6 +58,7 @@ from ci.stages import (
     summaries,
 )
 from ci.stages.pipeline_code import pipeline_code_lint
+from ci.stages.smoke import SmokeTest
 from ci.targets import compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -741,12 +742,13 @@ class Pipeline:
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
     ) -> str:
-        """Deploy published images over SSH: policy, backup, migrate, roll out, smoke test.
+        """Deploy published images over SSH without downtime: policy, backup, migrate, switch.
 
         The environment's policy is checked before the host is touched (production: both
-        images signed with its key and through the vulnerability gate). A release that does
-        not turn healthy, or fails the smoke test, is replaced by the previous one again,
-        and the call fails.
+        images signed with its key and through the vulnerability gate). The new release
+        starts beside the running one; one that does not turn healthy or fails the smoke
+        test through its private route never gets a public request, one that fails it on
+        the public URL after the switch is switched back from, and the call fails.
         """
         target = await self._environment(env)
         images = [
@@ -773,7 +775,7 @@ class Pipeline:
         )
         host = compose_host.Host(target, ssh_key)
         app = compose_host.AppSecrets(database_url, secret_key)
-        return await deploy_flow.deployed(host, release, app, login, self._smoke_test(target))
+        return await deploy_flow.deployed(host, release, app, login)
 
     @function(cache="never")
     async def rollback(
@@ -1025,7 +1027,7 @@ class Pipeline:
             ssh.remote("exec bash")
         )
 
-    def _smoke_test(self, target: environments.Target | None) -> deploy_flow.SmokeTest:
+    def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""
         return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
 

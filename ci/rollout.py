@@ -1,6 +1,9 @@
-"""What a release is on a deploy target: its id, Compose file, metadata and history.
+"""What a release is on a deploy target: its id, Compose files, metadata and history.
 
-Plain data and text, no containers: the host side is ci/scripts/deploy-host.sh.
+Each release is a Compose project of its own with no published port; the environment's
+proxy (a Compose project kept across releases) owns the public port and forwards to one
+release's frontend over the environment's edge network. Plain data and text, no
+containers: the host side is ci/scripts/deploy-host.sh.
 """
 
 import json
@@ -13,8 +16,13 @@ from ci.errors import PipelineError
 
 BACKEND_PORT = 8000
 FRONTEND_PORT = 8080
+PROXY_PORT = 80
 HOST_SCRIPT = "deploy-host.sh"
 SECRETS_FILE = "secrets.env"
+# The files of a release's directory that the host's proxy reads (deploy-host.sh switch).
+PROXY_COMPOSE_FILE = "proxy.yaml"
+PROXY_SITE_FILE = "proxy-site.conf"
+UPSTREAM_FILE = "upstream.conf"
 _DIGEST_REF = re.compile(r"^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$")
 _RELEASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 # Compose checks the images' own health commands more often than the images do (10 s):
@@ -76,9 +84,25 @@ def new_release(
     )
 
 
+def private_name(release_id: str) -> str:
+    """The host name of a release's frontend on the edge network (the private route)."""
+    return "frontend-" + re.sub(r"[^a-z0-9-]", "-", release_id.lower())
+
+
+def edge_network(target: Target) -> str:
+    """The Docker network the proxy reaches every release's frontend on."""
+    return f"{target.project}-edge"
+
+
 def compose_file(target: Target, release: Release) -> str:
-    """The Compose project of `release` (JSON, which Compose reads as YAML)."""
-    allowed = ",".join(dict.fromkeys([target.hostname, "localhost", "127.0.0.1", "backend"]))
+    """The Compose project of `release` (JSON, which Compose reads as YAML).
+
+    Named after the environment and the release, so that two releases run side by side;
+    the frontend publishes no port, the proxy reaches it as `private_name` on the edge.
+    """
+    private = private_name(release.release)
+    hosts = [target.hostname, "localhost", "127.0.0.1", "backend", private]
+    allowed = ",".join(dict.fromkeys(hosts))
     backend = {
         "image": release.backend,
         "env_file": [SECRETS_FILE],
@@ -97,14 +121,70 @@ def compose_file(target: Target, release: Release) -> str:
     frontend = {
         "image": release.frontend,
         "environment": {"BACKEND_URL": f"http://backend:{BACKEND_PORT}"},
-        "ports": [f"{target.http_port}:{FRONTEND_PORT}"],
+        "networks": {"default": {}, "edge": {"aliases": [private]}},
         "depends_on": {"backend": {"condition": "service_healthy"}},
         "healthcheck": _HEALTH,
         "restart": "unless-stopped",
         "logging": LOG_ROTATION,
     }
-    project = {"name": target.project, "services": {"backend": backend, "frontend": frontend}}
+    project = {
+        "name": project_name(target, release.release),
+        "services": {"backend": backend, "frontend": frontend},
+        "networks": {"edge": {"external": True, "name": edge_network(target)}},
+    }
     return json.dumps(project, indent=2) + "\n"
+
+
+def project_name(target: Target, release_id: str) -> str:
+    """The Compose project of one release: the environment's project and the release."""
+    return f"{target.project}-{re.sub(r'[^a-z0-9_-]', '-', release_id.lower())}"
+
+
+def proxy_compose_file(target: Target, image: str) -> str:
+    """The environment's proxy: nginx on the public port, its config from ./conf on the host.
+
+    The host writes conf/upstream.conf (which release gets the traffic) and reloads nginx:
+    new connections go to the new release while the old workers finish theirs.
+    """
+    check = f"wget -q -O /dev/null http://127.0.0.1:{PROXY_PORT}/.proxy-health"
+    proxy = {
+        "image": image,
+        "ports": [f"{target.http_port}:{PROXY_PORT}"],
+        "volumes": ["./conf:/etc/nginx/conf.d:ro"],
+        "networks": ["edge"],
+        "healthcheck": {**_HEALTH, "test": ["CMD-SHELL", check], "start_period": "10s"},
+        "restart": "unless-stopped",
+        "logging": LOG_ROTATION,
+    }
+    project = {
+        "name": f"{target.project}-proxy",
+        "services": {"proxy": proxy},
+        "networks": {"edge": {"external": True, "name": edge_network(target)}},
+    }
+    return json.dumps(project, indent=2) + "\n"
+
+
+def proxy_site() -> str:
+    """The proxy's server: everything to the release named in upstream.conf, Host kept."""
+    return f"""# The environment's proxy (deploy-host.sh writes upstream.conf and reloads nginx).
+server {{
+    listen {PROXY_PORT};
+    location = /.proxy-health {{
+        access_log off;
+        return 204;
+    }}
+    location / {{
+        proxy_pass http://release;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
+}}
+"""
+
+
+def upstream_file(release: Release) -> str:
+    """The proxy's upstream when `release` gets the traffic."""
+    return f"upstream release {{\n    server {private_name(release.release)}:{FRONTEND_PORT};\n}}\n"
 
 
 def release_file(release: Release) -> str:

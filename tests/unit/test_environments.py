@@ -148,6 +148,7 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "keep_releases": 3,
         "lock_timeout": 30,
         "pull_timeout": 120,
+        "drain_seconds": 0,
         "health_path": '"/healthz"',
         "health_release": "false",
         "smoke_paths": '["/api/v1/items/", "/"]',
@@ -234,7 +235,7 @@ def test_smoke_paths_must_be_a_list_of_strings() -> None:
 
 def test_the_host_limits_go_to_the_host_script_in_one_word() -> None:
     text = STAGING + "keep_releases = 3\nlock_timeout = 30\n" + PRODUCTION
-    assert parse(text)["staging"].host_limits == "3:30:600"
+    assert parse(text)["staging"].host_limits == "3:30:600:10"
 
 
 def test_the_host_keeps_the_running_release_and_the_one_before() -> None:
@@ -253,4 +254,11 @@ def test_timeouts_are_whole_seconds_one_or_more(key: str) -> None:
 
 def test_the_smallest_limits_are_accepted() -> None:
     text = STAGING + "keep_releases = 2\nhealth_timeout = 1\nlock_timeout = 1\npull_timeout = 1\n"
-    assert parse(text + PRODUCTION)["staging"].host_limits == "2:1:1"
+    text += "drain_seconds = 0\n"
+    assert parse(text + PRODUCTION)["staging"].host_limits == "2:1:1:0"
+
+
+def test_the_old_release_drains_for_zero_seconds_or_more() -> None:
+    assert error(STAGING + "drain_seconds = -1\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] drain_seconds must be a number of seconds, 0 or more."
+    )

@@ -62,15 +62,62 @@ def test_compose_file_runs_the_digests_with_secrets_from_the_env_file() -> None:
     made = release()
     project = json.loads(rollout.compose_file(TARGET, made))
     backend, frontend = project["services"]["backend"], project["services"]["frontend"]
-    assert project["name"] == "shop"
+    # A project per release, so that the new one starts beside the running one.
+    assert project["name"] == "shop-" + made.release.lower()
     assert (backend["image"], frontend["image"]) == (BACKEND, FRONTEND)
     assert backend["env_file"] == ["secrets.env"]
     assert backend["environment"]["RELEASE"] == made.release
     assert backend["environment"]["ALLOWED_HOSTS"].split(",")[0] == "shop.example.com"
     assert "DATABASE_URL" not in backend["environment"]
     assert "SECRET_KEY" not in backend["environment"]
-    assert frontend["ports"] == ["8081:8080"]
+    # No published port: the proxy owns it and reaches the frontend on the edge network.
+    assert "ports" not in frontend
+    private = rollout.private_name(made.release)
+    assert frontend["networks"] == {"default": {}, "edge": {"aliases": [private]}}
+    assert project["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
     assert frontend["depends_on"] == {"backend": {"condition": "service_healthy"}}
+
+
+@pytest.mark.parametrize(
+    ("release_id", "project", "private"),
+    [
+        (
+            "20261203T020000Z-0123456789ab",
+            "shop-20261203t020000z-0123456789ab",
+            "frontend-20261203t020000z-0123456789ab",
+        ),
+        ("r1.2_x", "shop-r1-2_x", "frontend-r1-2-x"),
+    ],
+)
+def test_release_names_follow_compose_and_host_name_rules(
+    release_id: str, project: str, private: str
+) -> None:
+    assert rollout.project_name(TARGET, release_id) == project
+    assert rollout.private_name(release_id) == private
+
+
+def test_the_proxy_owns_the_public_port_and_forwards_to_the_named_release() -> None:
+    proxy = json.loads(rollout.proxy_compose_file(TARGET, "nginx:1.29-alpine-slim"))
+    assert proxy["name"] == "shop-proxy"
+    service = proxy["services"]["proxy"]
+    assert service["ports"] == [f"8081:{rollout.PROXY_PORT}"]
+    assert service["networks"] == ["edge"]
+    assert service["volumes"] == ["./conf:/etc/nginx/conf.d:ro"]
+    assert proxy["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
+    site = rollout.proxy_site()
+    assert f"listen {rollout.PROXY_PORT};" in site
+    assert "proxy_pass http://release;" in site
+    assert "proxy_set_header Host $http_host;" in site  # Django checks the public name
+    made = release()
+    upstream = rollout.upstream_file(made)
+    assert upstream.startswith("upstream release {")
+    assert f"server {rollout.private_name(made.release)}:{rollout.FRONTEND_PORT};" in upstream
+
+
+def test_the_backend_accepts_its_private_route() -> None:
+    made = release()
+    backend = json.loads(rollout.compose_file(TARGET, made))["services"]["backend"]
+    assert rollout.private_name(made.release) in backend["environment"]["ALLOWED_HOSTS"].split(",")
 
 
 def test_history_round_trip_and_table_marks_the_running_release() -> None:
@@ -149,6 +196,8 @@ COMPOSE_SERVICE_KEYS = {
     "healthcheck",
     "restart",
     "ports",
+    "networks",
+    "volumes",
     "depends_on",
     "logging",
 }
@@ -164,8 +213,14 @@ def app_booleans() -> tuple[set[str], set[str]]:
     return set(words[0]), set(words[1])
 
 
-def test_compose_services_use_only_keys_and_values_compose_knows() -> None:
-    project = json.loads(rollout.compose_file(TARGET, release()))
+@pytest.mark.parametrize("kind", ["release", "proxy"])
+def test_compose_services_use_only_keys_and_values_compose_knows(kind: str) -> None:
+    text = (
+        rollout.compose_file(TARGET, release())
+        if kind == "release"
+        else rollout.proxy_compose_file(TARGET, "nginx")
+    )
+    project = json.loads(text)
     for name, service in project["services"].items():
         assert set(service) <= COMPOSE_SERVICE_KEYS, name
         assert service["restart"] in RESTARTS_AFTER_REBOOT, name
@@ -186,10 +241,12 @@ def test_the_backend_gets_settings_the_app_reads_with_values_it_accepts() -> Non
 
 
 def test_the_backend_accepts_the_public_host_local_probes_and_the_frontends_proxy() -> None:
-    backend = json.loads(rollout.compose_file(TARGET, release()))["services"]["backend"]
+    made = release()
+    backend = json.loads(rollout.compose_file(TARGET, made))["services"]["backend"]
     # Django compares host names without regard to case.
     allowed = {host.lower() for host in backend["environment"]["ALLOWED_HOSTS"].split(",")}
-    assert allowed == {"shop.example.com", "localhost", "127.0.0.1", "backend"}
+    private = rollout.private_name(made.release)
+    assert allowed == {"shop.example.com", "localhost", "127.0.0.1", "backend", private}
     (extra,) = backend["extra_hosts"]
     name, target = extra.split(":")
     assert (name.lower(), target) == ("host.docker.internal", "host-gateway")
