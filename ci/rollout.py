@@ -8,6 +8,7 @@ containers: the host side is ci/scripts/deploy-host.sh.
 
 import json
 import re
+import shlex
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -23,6 +24,8 @@ SECRETS_FILE = "secrets.env"
 PROXY_COMPOSE_FILE = "proxy.yaml"
 PROXY_SITE_FILE = "proxy-site.conf"
 UPSTREAM_FILE = "upstream.conf"
+# The environment's accessories (deploy-host.sh starts them before each release).
+ACCESSORIES_FILE = "accessories.yaml"
 _DIGEST_REF = re.compile(r"^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$")
 _RELEASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 # Compose checks the images' own health commands more often than the images do (10 s):
@@ -69,11 +72,13 @@ def checked_release_id(release: str) -> str:
 def new_release(
     target: Target, backend: str, frontend: str, commit: str, by: str, backup_image: str
 ) -> Release:
-    """A release of the two images, its id made of the time and the commit."""
+    """A release of the two images, its id made of the time (UTC, ms) and the commit."""
     now = datetime.now(UTC)
     short = re.sub(r"[^A-Za-z0-9]", "", commit)[:12] or "unknown"
     return Release(
-        release=f"{now:%Y%m%dT%H%M%SZ}-{short}",
+        # To the millisecond: of two deploys started a second apart, the later one's id is
+        # the greater (deploy-host.sh never deploys a release over a newer one).
+        release=f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03}Z-{short}",
         environment=target.name,
         backend=checked_digest("backend", backend),
         frontend=checked_digest("frontend", frontend),
@@ -92,6 +97,11 @@ def private_name(release_id: str) -> str:
 def edge_network(target: Target) -> str:
     """The Docker network the proxy reaches every release's frontend on."""
     return f"{target.project}-edge"
+
+
+def accessories_network(target: Target) -> dict[str, object]:
+    """The external network the releases' backends and workers reach the accessories on."""
+    return {"external": True, "name": f"{target.project}-accessories"}
 
 
 def compose_file(target: Target, release: Release) -> str:
@@ -127,12 +137,53 @@ def compose_file(target: Target, release: Release) -> str:
         "restart": "unless-stopped",
         "logging": LOG_ROTATION,
     }
+    # Workers: the backend's image and settings, their own command; healthy while running
+    # (the image's check asks an HTTP server a worker does not run).
+    running = {**_HEALTH, "test": ["CMD", "true"]}
+    workers = {
+        name: {**backend, "command": shlex.split(command), "healthcheck": running}
+        for name, command in target.workers.items()
+    }
+    networks: dict[str, object] = {"edge": {"external": True, "name": edge_network(target)}}
+    if target.accessories:
+        networks["accessories"] = accessories_network(target)
+        for service in (backend, *workers.values()):
+            service["networks"] = ["default", "accessories"]
     project = {
         "name": project_name(target, release.release),
-        "services": {"backend": backend, "frontend": frontend},
-        "networks": {"edge": {"external": True, "name": edge_network(target)}},
+        "services": {"backend": backend, "frontend": frontend, **workers},
+        "networks": networks,
     }
-    return json.dumps(project, indent=2) + "\n"
+    return _json_file(project)
+
+
+def accessories_file(target: Target) -> str:
+    """The environment's accessories as one Compose project kept across releases.
+
+    Compose recreates an accessory only when its definition here changed; its data lives
+    in a named volume either way. The releases reach each one by its name.
+    """
+    services = {}
+    for name, accessory in target.accessories.items():
+        service: dict[str, object] = {
+            "image": accessory.image,
+            "volumes": [f"{name}-data:{accessory.volume}"],
+            "networks": ["accessories"],
+            "restart": "unless-stopped",
+            "logging": LOG_ROTATION,
+        }
+        if accessory.command:
+            service["command"] = shlex.split(accessory.command)
+        if accessory.port:
+            service["ports"] = [f"127.0.0.1:{accessory.port}:{accessory.port}"]
+        services[name] = service
+    project = {
+        "name": f"{target.project}-accessories",
+        "services": services,
+        "volumes": {f"{name}-data": {} for name in target.accessories},
+        "networks": {"accessories": accessories_network(target)},
+    }
+    return _json_file(project)
 
 
 def project_name(target: Target, release_id: str) -> str:
@@ -152,7 +203,7 @@ def proxy_compose_file(target: Target, image: str) -> str:
         "ports": [f"{target.http_port}:{PROXY_PORT}"],
         "volumes": ["./conf:/etc/nginx/conf.d:ro"],
         "networks": ["edge"],
-        "healthcheck": {**_HEALTH, "test": ["CMD-SHELL", check], "start_period": "10s"},
+        "healthcheck": {**_HEALTH, "test": ["CMD-SHELL", check]},
         "restart": "unless-stopped",
         "logging": LOG_ROTATION,
     }
@@ -161,7 +212,7 @@ def proxy_compose_file(target: Target, image: str) -> str:
         "services": {"proxy": proxy},
         "networks": {"edge": {"external": True, "name": edge_network(target)}},
     }
-    return json.dumps(project, indent=2) + "\n"
+    return _json_file(project)
 
 
 def proxy_site() -> str:
@@ -187,9 +238,14 @@ def upstream_file(release: Release) -> str:
     return f"upstream release {{\n    server {private_name(release.release)}:{FRONTEND_PORT};\n}}\n"
 
 
+def _json_file(content: object) -> str:
+    """`content` as the host keeps it: JSON (which Compose reads as YAML), a key a line."""
+    return json.dumps(content, indent=2) + "\n"
+
+
 def release_file(release: Release) -> str:
     """The release's metadata as the host keeps it (release.json)."""
-    return json.dumps(asdict(release), indent=2) + "\n"
+    return _json_file(asdict(release))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@
 #       and wait until healthy (else exit 3), smoke test it through the private route
 #       (else exit 7), switch the proxy to it, smoke test the public URL (else switch
 #       back, exit 8), let the old release drain, stop it. PROBE_ARGS: smoke_probe.py's.
+#       A release older than the one running when it gets the lock is not deployed (exit
+#       9): of two deploys at once, the later one runs and neither undoes the other.
 #   deploy-host DIR rollback ID|"" TIMEOUT LIMITS SECRETS
 #       start ID (or the release before the current one), wait until healthy (else exit
 #       3), switch, drain, stop the other; SECRETS `current`: with the current release's
@@ -21,14 +23,17 @@
 # requests in flight after a switch.
 #
 # DIR (deployments/PROJECT) holds releases/ID/{compose.yaml,release.json,secrets.env,
-# proxy.yaml,proxy-site.conf,upstream.conf}, `current` (a symlink to the release the proxy
+# proxy.yaml,proxy-site.conf,upstream.conf[,accessories.yaml]}, `current` (a symlink to the release the proxy
 # sends traffic to), history.jsonl (one JSON object per event), backups/, and proxy/
-# (the proxy's Compose file and its nginx config: conf/upstream.conf names the release).
+# (the proxy's Compose file and its nginx config: conf/upstream.conf names the release),
+# accessories/ (the Compose file of the environment's accessories, project
+# PROJECT-accessories on the network of that name, which the releases' backends join).
 # Each release is its own Compose project; the proxy (project PROJECT-proxy) owns the
 # public port and reaches the releases' frontends on the network PROJECT-edge. Releases
 # sent before the proxy existed (no upstream.conf) publish the port themselves: the
 # first switch to the proxy stops their frontend just before the proxy takes the port.
 #
+# Every deploy and rollback first starts again what should run and does not (reconcile).
 # A rollout runs detached from the SSH session under a lock: when the connection drops
 # it still ends with one release serving and `current` naming it. After one that ends
 # with a release running, releases beyond the newest KEEP (never the running one) go,
@@ -39,7 +44,7 @@ self=$(readlink -f "$0") dir=$(readlink -f "$1") command=$2
 shift 2
 cd "$dir"
 mkdir -p releases backups
-edge="$(basename "$dir")-edge" switched_at=0
+edge="$(basename "$dir")-edge" services_net="$(basename "$dir")-accessories" switched_at=0
 
 current() { [ -L current ] && basename "$(readlink current)" || true; }
 
@@ -58,6 +63,46 @@ behind_proxy() { [ -f "releases/$1/upstream.conf" ]; }
 
 # meta ID KEY: a string of release ID's release.json.
 meta() { sed -n "s/.*\"$2\": \"\\([^\"]*\\)\".*/\\1/p" "releases/$1/release.json"; }
+
+# accessories ID: the environment's accessories as release ID's accessories.yaml defines
+# them (project PROJECT-accessories, kept across releases: Compose recreates only those
+# whose definition changed). Nothing when the release has none.
+accessories() {
+  [ -f "releases/$1/accessories.yaml" ] || return 0
+  docker network inspect "$services_net" >/dev/null 2>&1 ||
+    docker network create "$services_net" >/dev/null
+  mkdir -p accessories
+  cp "releases/$1/accessories.yaml" accessories/compose.yaml
+  docker compose -f accessories/compose.yaml up --detach --wait --remove-orphans
+}
+
+# not_running FILE: the services of Compose file FILE that Docker does not run now.
+not_running() {
+  comm -23 <(docker compose -f "$1" config --services | sort) \
+    <(docker compose -f "$1" ps --services --status running | sort)
+}
+
+# reconcile TIMEOUT: start again what should run and does not (a Docker restart that did
+# not bring it back, a container stopped by hand): the accessories, the current release
+# and the proxy, and say so.
+reconcile() {
+  local id file missing started=""
+  id=$(current)
+  [ -n "$id" ] || return 0
+  for file in accessories/compose.yaml "releases/$id/compose.yaml" proxy/compose.yaml; do
+    [ -f "$file" ] || continue
+    [ "$file" != proxy/compose.yaml ] || behind_proxy "$id" || continue
+    missing=$(not_running "$file" | tr '\n' ' ')
+    [ -n "$missing" ] || continue
+    docker compose -f "$file" up --detach --wait --wait-timeout "$1" ||
+      { record failed "$id" "reconcile: ${missing% } did not start"; return 1; }
+    started+=$missing
+  done
+  [ -n "$started" ] || return 0
+  # The proxy resolves the frontend's address when it loads its config.
+  ! behind_proxy "$id" || proxy exec -T proxy nginx -s reload
+  record reconciled "$id" "started again: ${started% }"
+}
 
 # private_url ID: release ID's frontend on the edge network, as its upstream.conf names it.
 private_url() { echo "http://$(sed -n 's/^ *server \([^;]*\);/\1/p' "releases/$1/upstream.conf")"; }
@@ -134,11 +179,18 @@ backup() {
 rollout() {
   local id=$1 timeout=$2 url=$3 previous image
   shift 3
+  reconcile "$timeout" || true
   previous=$(current)
+  # Two deploys at once: the one that waited for the lock never replaces a newer release.
+  if [[ "$previous" > "$id" ]]; then
+    record superseded "$id" "$previous is newer"
+    return 9
+  fi
   image=$(meta "$id" backend)
   record started "$id" "previous: ${previous:-none}"
   timeout "$pull_timeout" docker compose -f "releases/$id/compose.yaml" pull --quiet ||
     { record failed "$id" pull; return 2; }
+  accessories "$id" || { record failed "$id" accessories; return 2; }
   backup "$id" || return 2
   compose "$id" run --rm --no-deps backend python manage.py migrate --noinput ||
     { record failed "$id" migrate; return 2; }
@@ -187,6 +239,7 @@ previous() {
 
 rollback() {
   local to=$1 timeout=$2 secrets=$3 from
+  reconcile "$timeout" || true
   from=$(current)
   [ -n "$to" ] || to=$(previous)
   [ -n "$to" ] || { echo "deploy-host: no earlier release to return to" >&2; return 5; }
@@ -277,8 +330,12 @@ case $command in
     echo "current $(current)"
     [ -s lock.holder ] && echo "lock $(cat lock.holder)"
     if [ -n "$(current)" ]; then
-      docker compose -f current/compose.yaml ps --all \
-        --format 'container {{.Service}} {{.State}} {{.Health}}' 2>/dev/null || true
+      # The proxy too, unless the current release is one from before it.
+      for file in current/compose.yaml proxy/compose.yaml; do
+        [ "$file" != proxy/compose.yaml ] || [ -f current/upstream.conf ] || continue
+        [ ! -f "$file" ] || docker compose -f "$file" ps --all \
+          --format 'container {{.Service}} {{.State}} {{.Health}}' 2>/dev/null || true
+      done
     fi
     [ -f history.jsonl ] && sed 's/^/history /' history.jsonl
     for meta in releases/*/release.json; do

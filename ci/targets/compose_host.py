@@ -30,7 +30,7 @@ PROXY_IMAGE = nginx_image()
 _HOST_FILES = (rollout.HOST_SCRIPT, "smoke_probe.py")
 # Exit codes of deploy-host.sh deploy / rollback (4, nothing healthy, is any other failure).
 _NOTHING_CHANGED, _UNHEALTHY, _NO_SUCH_RELEASE, _LOCKED = 2, 3, 5, 6
-_PRIVATE_SMOKE_FAILED, _SWITCHED_BACK = 7, 8
+_PRIVATE_SMOKE_FAILED, _SWITCHED_BACK, _SUPERSEDED = 7, 8, 9
 # A smoke probe's result in the host's log: "smoke URL {"checks": [...]}".
 _SMOKE_LINE = re.compile(r"^smoke (\S+) (\{.*\})$", re.M)
 
@@ -129,6 +129,8 @@ def release_upload(
         .with_new_file(rollout.PROXY_SITE_FILE, rollout.proxy_site())
         .with_new_file(rollout.UPSTREAM_FILE, rollout.upstream_file(release))
     )
+    if target.accessories:
+        files = files.with_new_file(rollout.ACCESSORIES_FILE, rollout.accessories_file(target))
     client = ssh.with_secret_file(host.client, "database-url", app.database_url)
     client = ssh.with_secret_file(client, "secret-key", app.secret_key)
     client = client.with_directory(RELEASE_DIR, files)
@@ -185,6 +187,11 @@ async def rolled_out(host: Host, release: rollout.Release) -> str:
             f"Release {release.release} failed its smoke test on {target.name} on the public "
             f"URL after the switch, so the proxy switched back to the previous release:\n"
             f"{tail(log)}"
+        )
+    if code == _SUPERSEDED:
+        raise PipelineError(
+            f"Release {release.release} was not deployed to {where}: a release made after "
+            f"this one already runs there ({tail(log, 1)}); deploy again to replace it."
         )
     if code == _NOTHING_CHANGED:
         raise PipelineError(

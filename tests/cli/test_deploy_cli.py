@@ -30,11 +30,11 @@ from tests.cli.test_signing_cli import key_pairs, published
 from tests.support import postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
 from tests.support.prerequisites import ENGINE_FIX, require
-from tests.support.traffic import RequestLoop, SlowRequestAtSwitch
+from tests.support.traffic import RequestLoop, SlowRequestAtSwitch, health
 from tests.support.trivy_db import trivy_cache
 
 pytestmark = pytest.mark.cli
-RELEASE_ID = re.compile(r"\d{8}T\d{6}Z-v\d")
+RELEASE_ID = re.compile(r"\d{8}T\d{9}Z-v\d")
 TARGET_ENV = Path("/run/pipeline-target/env")
 TARGET_FIX = "run tools/deploy-target/up (after tools/engine/up)"
 UNHEALTHY_VIEW = (
@@ -43,7 +43,7 @@ UNHEALTHY_VIEW = (
 )
 # The test's copy of the app has a slow page (the reference app has none): a request to it
 # in flight when the proxy switches must complete on the release that took it.
-SLOW_PAGE, SLOW_SECONDS = "/api/slow/", 4
+SLOW_PAGE, SLOW_SECONDS = "/api/slow/", 3
 SLOW_WSGI = f'''"""WSGI entry point, with a slow page for the deploy tests (test_deploy_cli.py)."""
 
 import os
@@ -66,6 +66,24 @@ def application(environ: dict[str, Any], start_response: Any) -> Any:
     return django_application(environ, start_response)
 '''
 STAGING_PORT, PRODUCTION_PORT = 18080, 18081
+# Long enough for a deploy to wait for another one's (the test of a held lock shortens it).
+LOCK_TIMEOUT = 120
+# Staging's services: a worker on the backend image (rolled with each release) that exits
+# when it cannot reach the accessory (and at once when stopped: it is PID 1), and Redis,
+# an accessory kept across releases.
+PINGER = (
+    'python -c "import signal, socket, time; signal.signal(signal.SIGTERM, lambda *_: exit());'
+    " [socket.create_connection(('redis', 6379), 2).close() or time.sleep(2)"
+    ' for _ in iter(int, 1)]"'
+)
+SERVICES = f"""
+[staging.workers]
+pinger = '''{PINGER}'''
+
+[staging.accessories.redis]
+image = "redis:8"
+volume = "/data"
+"""
 
 
 @dataclass(frozen=True)
@@ -120,11 +138,12 @@ require_scan = {signed}
 backup_before_migrate = {signed}
 health_timeout = 90
 keep_releases = 2
-lock_timeout = 20
+lock_timeout = {LOCK_TIMEOUT}
 drain_seconds = {SLOW_SECONDS + 1}
 smoke_p95_ms = 1000
 smoke_paths = ["/api/products/", "/", "{SMOKE_PATH}"]
 """
+            + (SERVICES if name == "staging" else "")
         )
     return "\n".join(tables)
 
@@ -156,7 +175,8 @@ def release_containers(project: str) -> dict[str, tuple[str, str, str]]:
     return {
         cid: (image, owner, name)
         for cid, (image, owner, name) in found.items()
-        if owner.startswith(f"{project}-") and owner != f"{project}-proxy"
+        if owner.startswith(f"{project}-")
+        and owner not in (f"{project}-proxy", f"{project}-accessories")
     }
 
 
@@ -173,6 +193,28 @@ def container_env(project: str, service: str) -> list[str]:
     ]
     env = on_target("docker", "inspect", "--format", "{{json .Config.Env}}", container)
     return list(json.loads(env))
+
+
+def accessory_container(project: str, name: str) -> str:
+    """The id of the environment `project`'s accessory container `name`."""
+    labels = [f"com.docker.compose.project={project}-accessories"]
+    labels.append(f"com.docker.compose.service={name}")
+    (container,) = on_target(
+        "docker",
+        "ps",
+        "-q",
+        "--no-trunc",
+        *(arg for label in labels for arg in ("--filter", f"label={label}")),
+    ).split()
+    return container
+
+
+def worker_image(project: str) -> str:
+    """The image the environment's running worker `pinger` was started from."""
+    (image,) = [
+        image for image, _, name in release_containers(project).values() if name == "pinger"
+    ]
+    return image
 
 
 def loop(port: int = STAGING_PORT) -> RequestLoop:
@@ -262,9 +304,9 @@ def deployment(
     changes = {
         "deploy/environments.toml": environments(target, target.host_key),
         "deploy/cosign.pub": (work / "ours" / "cosign.pub").read_text(),
-        "app/backend/printshop/wsgi.py": SLOW_WSGI,
     }
     checkout = checkout_copy(work / "checkout", changes)
+    slow = checkout_copy(work / "slow", changes | {"app/backend/printshop/wsgi.py": SLOW_WSGI})
     unhealthy = checkout_copy(work / "unhealthy", changes)
     views = unhealthy / "app/backend/store/views.py"
     views.write_text(views.read_text().replace(*UNHEALTHY_VIEW))
@@ -276,7 +318,7 @@ def deployment(
         "COSIGN_PASSWORD": f"key-{canary}",
     }
     images = {}
-    for version, source in (("v1", checkout), ("v2", checkout), ("v3", unhealthy)):
+    for version, source in (("v1", slow), ("v2", slow), ("v3", unhealthy)):
         backend, frontend, output = published(
             dagger_cli, source, "cli-deploy", secrets, version[1] * 40
         )
@@ -291,9 +333,10 @@ def remove_deployment(project: str) -> None:
     """Every container, network and file the deployment `project` has on the target."""
     directory = f"deployments/{project}"
     script = (
-        f"cd && for file in {directory}/releases/*/compose.yaml {directory}/proxy/compose.yaml; "
-        'do [ ! -f "$file" ] || docker compose -f "$file" down; done; '
-        f"docker network rm {project}-edge || true"
+        f"cd && for file in {directory}/releases/*/compose.yaml {directory}/proxy/compose.yaml "
+        f"{directory}/accessories/compose.yaml; "
+        'do [ ! -f "$file" ] || docker compose -f "$file" down --volumes; done; '
+        f"docker network rm {project}-edge {project}-accessories || true"
     )
     subprocess.run(["runuser", "-u", "deploy", "--", "sh", "-c", script], check=False)
     subprocess.run(["rm", "-rf", f"/home/deploy/{directory}"], check=False)
@@ -304,6 +347,9 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert first.returncode == 0, readable(first.stderr)[-4000:]
     assert "PASS  health" in first.stdout
     assert running_images("cli-staging") == set(deployment.images["v1"])
+    # The worker runs the release's backend image; Redis runs beside, kept by what follows.
+    assert worker_image("cli-staging") == deployment.images["v1"][0]
+    redis = accessory_container("cli-staging", "redis")
 
     # v2 goes out with a rotated SECRET_KEY; the rollback to v1 below must keep it. A
     # slow request started when v2 is ready, just before the switch, completes on v1.
@@ -326,6 +372,8 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert second.returncode == 0, readable(second.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v2"])
     served_without_a_failure(traffic, "v1", "v2")
+    assert worker_image("cli-staging") == deployment.images["v2"][0]
+    assert accessory_container("cli-staging", "redis") == redis, "a deploy recreated Redis"
     assert re.search(r"PASS  health\s+/api/health/ ok, release \S+-v2", second.stdout), (
         second.stdout
     )
@@ -354,8 +402,8 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     v1 = next(release for release in running if release.endswith("-v1"))
     v2 = next(release for release in running if release.endswith("-v2"))
     assert (
-        f"Containers of {v2}: backend running (healthy), frontend running (healthy)."
-        in listed.stdout
+        f"Containers of {v2}: backend running (healthy), frontend running (healthy), "
+        "pinger running (healthy), proxy running (healthy)." in listed.stdout
     ), listed.stdout
 
     with loop() as traffic:
@@ -365,6 +413,8 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert back.returncode == 0, readable(back.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v1"])
     served_without_a_failure(traffic, "v2", "v1")
+    assert worker_image("cli-staging") == deployment.images["v1"][0]
+    assert accessory_container("cli-staging", "redis") == redis, "a rollback recreated Redis"
     assert f"SECRET_KEY={rotated}" in container_env("cli-staging", "backend")
 
     smoke = deployment.call(f"smoke --env=staging --release={v1}")
@@ -546,8 +596,25 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     assert (releases / "current").resolve().name == started["release"]
     assert running_images("cli-staging") == set(deployment.images["v2"])
 
-    again = deployment.deploy("staging", "v1")
-    assert again.returncode == 0, readable(again.stderr)[-4000:]
+    # Two deploys started a second apart: whichever reaches the host's lock first, the later
+    # one runs at the end and neither undoes the other (an older release waiting for the
+    # lock is not deployed over a newer one).
+    with (tmp_path / "earlier.out").open("w") as sink:
+        earlier = subprocess.Popen(
+            ["bash", "-c", f"dagger call {deployment.deploy_command('staging', 'v2')}"],
+            cwd=deployment.checkout,
+            env=deployment.cli.environment(deployment.variables()),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(1)
+        later = deployment.deploy("staging", "v1")
+        earlier.wait()
+    assert later.returncode == 0, readable(later.stderr)[-4000:]
+    first = (tmp_path / "earlier.out").read_text()
+    deployment.shows_no_secret(first, "the earlier of two deploys")
+    assert earlier.returncode == 0 or "a release made after this one already runs there" in first
+    assert (releases / "current").resolve().name.endswith("-v1")
     assert running_images("cli-staging") == set(deployment.images["v1"])
 
 
@@ -675,7 +742,13 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
             time.sleep(0.2)
         listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
         assert "Lock held by deploy r-elsewhere (pid 1) since noon." in listed.stdout
-        back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
+        settings = deployment.checkout / "deploy/environments.toml"
+        original = settings.read_text()
+        settings.write_text(original.replace(f"lock_timeout = {LOCK_TIMEOUT}", "lock_timeout = 20"))
+        try:
+            back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
+        finally:
+            settings.write_text(original)
     finally:
         os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
@@ -713,17 +786,22 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
         for cid, (_, _, service) in release_containers("cli-staging").items()
         if service == "frontend"
     ]
-    on_target("docker", "stop", frontend)
+    (proxy,) = on_target("docker", "ps", "-q", "--filter", "name=cli-staging-proxy-").split()
+    on_target("docker", "stop", frontend, proxy)
     listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
-    assert re.search(r"frontend exited[^.]*\. Not all running: `rollback --to ", listed.stdout)
+    assert re.search(
+        r"frontend exited[^.]*, proxy exited[^.]*\. Not all running: `rollback --to ", listed.stdout
+    ), listed.stdout
     again = deployment.call(
         f"rollback --env=staging --to={current} --ssh-key=file://{deployment.key}"
     )
     assert again.returncode == 0, readable(again.stderr)[-4000:]
+    # The next command starts again what should run, and says so.
+    assert f"deploy-host: reconciled {current} started again: frontend proxy" in again.stdout
+    assert health(f"http://127.0.0.1:{STAGING_PORT}/api/health/", 5).release == current
     ids = list(release_containers("cli-staging"))
-    assert len(ids) == 2, ids
-    (proxy,) = on_target("docker", "ps", "-q", "--filter", "name=cli-staging-proxy-").split()
-    ids.append(proxy)
+    assert len(ids) == 3, ids  # backend, frontend, the worker
+    ids += [proxy, accessory_container("cli-staging", "redis")]
     logs = on_target("docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", *ids)
     for line in logs.splitlines():
         assert json.loads(line) == {

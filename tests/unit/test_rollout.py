@@ -1,11 +1,12 @@
 import ast
 import json
 import re
+import time
 
 import pytest
 
 from ci import rollout
-from ci.environments import Target
+from ci.environments import Accessory, Target
 from ci.errors import PipelineError
 from tests.support.process import REPO
 
@@ -104,7 +105,10 @@ def test_the_proxy_owns_the_public_port_and_forwards_to_the_named_release() -> N
     assert service["networks"] == ["edge"]
     assert service["volumes"] == ["./conf:/etc/nginx/conf.d:ro"]
     assert proxy["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
+    check = f"wget -q -O /dev/null http://127.0.0.1:{rollout.PROXY_PORT}/.proxy-health"
+    assert service["healthcheck"]["test"] == ["CMD-SHELL", check]
     site = rollout.proxy_site()
+    assert "location = /.proxy-health {" in site
     assert f"listen {rollout.PROXY_PORT};" in site
     assert "proxy_pass http://release;" in site
     assert "proxy_set_header Host $http_host;" in site  # Django checks the public name
@@ -342,3 +346,72 @@ def test_a_current_release_not_all_running_says_how_to_start_it_again() -> None:
         "Containers of r1: backend running, frontend exited. Not all running: "
         "`rollback --to r1` starts them again."
     )
+
+
+SERVICES = Target(
+    **{
+        **TARGET.__dict__,
+        "workers": {"celery": "celery -A printshop worker --concurrency='2'"},
+        "accessories": {
+            "redis": Accessory("redis:8", "/data", "redis-server --appendonly yes", 6379),
+            "search": Accessory("search:1", "/var/lib/search"),
+        },
+    }
+)
+
+
+def test_workers_run_the_backend_image_and_settings_with_their_command() -> None:
+    made = release()
+    services = json.loads(rollout.compose_file(SERVICES, made))["services"]
+    backend, worker = services["backend"], services["celery"]
+    assert worker["image"] == BACKEND
+    assert worker["command"] == ["celery", "-A", "printshop", "worker", "--concurrency=2"]
+    assert worker["env_file"] == ["secrets.env"]  # the secrets, never in the file
+    assert worker["environment"] == backend["environment"]
+    # Healthy while it runs: the image's check asks an HTTP server a worker does not run.
+    assert worker["healthcheck"] == {**backend["healthcheck"], "test": ["CMD", "true"]}
+    assert worker["networks"] == backend["networks"] == ["default", "accessories"]
+
+
+def test_accessories_are_one_project_kept_across_releases() -> None:
+    project = json.loads(rollout.accessories_file(SERVICES))
+    assert project["name"] == "shop-accessories"
+    redis, search = project["services"]["redis"], project["services"]["search"]
+    assert redis["image"] == "redis:8"
+    assert redis["volumes"] == ["redis-data:/data"]
+    assert redis["command"] == ["redis-server", "--appendonly", "yes"]
+    assert redis["ports"] == ["127.0.0.1:6379:6379"]  # the host's loopback only
+    assert "command" not in search
+    assert "ports" not in search
+    assert set(project["volumes"]) == {"redis-data", "search-data"}
+    assert project["networks"]["accessories"] == {"external": True, "name": "shop-accessories"}
+    assert redis["networks"] == search["networks"] == list(project["networks"])
+    release_networks = json.loads(rollout.compose_file(SERVICES, release()))["networks"]
+    assert release_networks["accessories"] == project["networks"]["accessories"]
+    for name, service in project["services"].items():
+        assert set(service) <= COMPOSE_SERVICE_KEYS | {"command"}, name
+        assert service["restart"] in RESTARTS_AFTER_REBOOT, name
+
+
+def test_without_accessories_the_release_joins_no_accessories_network() -> None:
+    project = json.loads(rollout.compose_file(TARGET, release()))
+    assert "accessories" not in project["networks"]
+    assert "networks" not in project["services"]["backend"]
+
+
+def test_the_host_reads_the_files_a_key_a_line() -> None:
+    # deploy-host.sh reads each image reference and release field with sed, line by line.
+    made = release()
+    compose = rollout.compose_file(SERVICES, made).splitlines()
+    assert sum('"image": ' in line for line in compose) == 3  # backend, frontend, worker
+    meta = rollout.release_file(made).splitlines()
+    assert [line.strip() for line in meta if '"backend": ' in line] == [f'"backend": "{BACKEND}",']
+
+
+def test_a_release_made_later_has_the_greater_id() -> None:
+    # deploy-host.sh compares ids as text: of two deploys at once, the later one wins.
+    first = release()
+    time.sleep(0.002)
+    second = release()
+    assert re.fullmatch(r"\d{8}T\d{9}Z-0123456789ab", first.release)
+    assert second.release > first.release
