@@ -60,6 +60,7 @@ from ci.stages import (
     summaries,
 )
 from ci.stages.pipeline_code import pipeline_code_lint
+from ci.stages.smoke import SmokeTest
 from ci.targets import compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -780,13 +781,15 @@ class Pipeline:
         staging_secrets: StagingSecretsArg,
         production_secrets: ProductionSecretsArg,
     ) -> str:
-        """Deploy over SSH: policy, backup, migrate, roll out, smoke test.
+        """Deploy over SSH without downtime: policy, backup, migrate, switch.
 
         Without images it builds this checkout's for the environment's platform, publishes
         them to its registry (and signs them when its policy asks). The environment's
         policy is checked before the host is touched (production: both images signed with
-        its key and through the vulnerability gate). A release that does not turn healthy,
-        or fails the smoke test, is replaced by the previous one again, and the call fails.
+        its key and through the vulnerability gate). The new release starts beside the
+        running one; one that does not turn healthy or fails the smoke test through its
+        private route never gets a public request, one that fails it on the public URL
+        after the switch is switched back from, and the call fails.
         """
         target = await self._environment(env)
         found = await env_secrets(env, staging_secrets, production_secrets)
@@ -824,8 +827,7 @@ class Pipeline:
             deployed_by,
             versions.postgres_image(self.postgres_version),
         )
-        smoke = self._smoke_test(target)
-        return published + await deploy_flow.deployed(host, release, app, login, smoke)
+        return published + await deploy_flow.deployed(host, release, app, login)
 
     async def _published_to(
         self,
@@ -1165,7 +1167,7 @@ class Pipeline:
         _, host = await self._host(env, "deploy-env", ssh_key, staging_secrets, production_secrets)
         return host.client.with_default_terminal_cmd(ssh.remote("exec bash"))
 
-    def _smoke_test(self, target: environments.Target | None) -> deploy_flow.SmokeTest:
+    def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""
         return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
 
