@@ -816,7 +816,8 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
 ) -> None:
     """The README's first deploy command with no other argument: .env (the committed
     .env.example, copied) points at staging's bundle under $HOME, the environments file
-    names the registry, so `deploy` builds, publishes and deploys this checkout."""
+    names the registry and asks for signatures, so `deploy` builds, publishes, signs with
+    the bundle's key, verifies and deploys this checkout."""
     registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
     require(registry, "no registry the engine's containers reach", ENGINE_FIX)
     home = tmp_path / "home"
@@ -827,13 +828,22 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
         f"SECRET_KEY={secrets['SECRET_KEY']}\n"
         f"REGISTRY_PASSWORD={secrets['REGISTRY_PASSWORD']}\n"
     )
-    for env in ("staging", "production"):  # production's lacks the COSIGN_KEY it needs
+    signing = (
+        f'COSIGN_KEY="{(deployment.key.parent / "ours/cosign.key").read_text().strip()}"\n'
+        f"COSIGN_PASSWORD={secrets['COSIGN_PASSWORD']}\n"
+    )
+    # Staging signs what it builds; production's file lacks the COSIGN_KEY it needs.
+    for env, text in (("staging", bundle + signing), ("production", bundle)):
         (home / f".config/printshop/{env}.env").parent.mkdir(parents=True, exist_ok=True)
-        (home / f".config/printshop/{env}.env").write_text(bundle)
+        (home / f".config/printshop/{env}.env").write_text(text)
     files = deployment.checkout
     environments = (files / "deploy/environments.toml").read_text()
+    environments = environments.replace("require_signature = false", "require_signature = true")
     for env in ("staging", "production"):
-        table = f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
+        table = (
+            f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
+            "insecure_registry = true\noffline = true\n"
+        )
         environments = environments.replace(f"[{env}]\n", table)
     changes = {
         "deploy/environments.toml": environments,
@@ -851,6 +861,7 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     assert deployed.returncode == 0, readable(deployed.stderr)[-4000:]
     assert f"to {registry}/cli-typed as deploy-" in deployed.stdout
     assert "(commit unknown: give --commit)" in deployed.stdout
+    assert "signed with the environment's COSIGN_KEY" in deployed.stdout
     running = running_images("cli-staging")
     assert running
     assert all(image.startswith(f"{registry}/cli-typed/") for image in running), running
