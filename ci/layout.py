@@ -13,6 +13,7 @@ PIPELINE_MARKER = "ci/pipeline.py"
 # Contextual directories ignore .gitignore, so everything generated is named here.
 SOURCE_IGNORE = [
     ".git",
+    ".env",
     "**/.venv",
     "**/node_modules",
     "**/__pycache__",

@@ -3,6 +3,7 @@
 import functools
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Awaitable
 from dataclasses import replace
@@ -23,6 +24,7 @@ from ci import (
 from ci.choices import Environment, PlanFormat, Suite
 from ci.concurrency import Stage, note, output_of, past_content_races, run_stages
 from ci.decorators import check, function
+from ci.env_secrets import EnvSecrets, ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run
@@ -32,8 +34,8 @@ from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
 from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.model import profile_of
+from ci.publishing import deploy_tag, image_tags, registry_host
 from ci.publishing import digest_host as registry_host_of
-from ci.publishing import image_tags, registry_host
 from ci.report import (
     StageResult,
     StageSkipped,
@@ -58,6 +60,7 @@ from ci.stages import (
     summaries,
 )
 from ci.stages.pipeline_code import pipeline_code_lint
+from ci.stages.smoke import SmokeTest
 from ci.targets import compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
@@ -100,7 +103,8 @@ IdentityTokenArg = Annotated[
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
 SshKeyArg = Annotated[
-    dagger.Secret, Doc("The deploy key (SSH private key), e.g. file://$HOME/.ssh/deploy_key")
+    dagger.Secret | None,
+    Doc("The deploy key, e.g. file://$HOME/.ssh/deploy_key (default: the environment's SSH_KEY)"),
 ]
 
 
@@ -428,9 +432,13 @@ class Pipeline:
         self,
         env: Annotated[Environment, Doc("staging or production: whose database to migrate")],
         database_url: Annotated[
-            dagger.Secret, Doc("That database's URL, e.g. env://DATABASE_URL (a secret)")
-        ],
+            dagger.Secret | None,
+            Doc("That database's URL, e.g. env://DATABASE_URL (default: the environment's)"),
+        ] = None,
         dry_run: Annotated[bool, Doc("Print the migration plan and stop")] = False,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
     ) -> dagger.Directory:
         """Migrate an environment's database: plan first, production backed up (pg_dump) first.
 
@@ -438,6 +446,8 @@ class Pipeline:
         `dagger call -o <dir> migrate ...`.
         """
         policy = await self._environment(env)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        database_url = found.need("DATABASE_URL", database_url, "migrate")
         run_id = uuid.uuid4().hex  # every run really runs: no layer of it is reused
         throwaway_key = dag.set_secret(f"migrate-key-{run_id}", secrets.token_urlsafe(50))
         runner = database.migration_runner(
@@ -517,11 +527,23 @@ class Pipeline:
         source_url: str,
         created: str,
     ) -> Published:
-        """Push both images as multi-platform indexes; their digest references and tags."""
-        host = registry_host(registry)
+        """Push both images as multi-platform indexes, tagged from the git ref."""
         tags = image_tags(git_ref, revision, latest)
         platforms = checked_platforms(platform)
         labels = oci_labels(source_url, revision, tags[1] if len(tags) > 1 else revision, created)
+        return await self._pushed_images(registry, username, password, tags, platforms, labels)
+
+    async def _pushed_images(
+        self,
+        registry: str,
+        username: str,
+        password: dagger.Secret,
+        tags: list[str],
+        platforms: list[str],
+        labels: dict[str, str],
+    ) -> Published:
+        """Both images for `platforms` with `labels`, pushed under each tag; their digests."""
+        host = registry_host(registry)
         variants = dict(
             zip(("backend", "frontend"), self._image_variants(platforms, labels), strict=True)
         )
@@ -723,43 +745,77 @@ class Pipeline:
     async def deploy(
         self,
         env: EnvArg,
-        backend_image: Annotated[str, Doc("Backend image by digest, as publish prints it")],
-        frontend_image: Annotated[str, Doc("Frontend image by digest, as publish prints it")],
-        ssh_key: SshKeyArg,
+        backend_image: Annotated[
+            str,
+            Doc(
+                "Backend image by digest, as publish prints it "
+                "(default: this checkout's, published to the environment's registry)"
+            ),
+        ] = "",
+        frontend_image: Annotated[
+            str, Doc("Frontend image by digest (default: as --backend-image's)")
+        ] = "",
+        ssh_key: SshKeyArg = None,
         database_url: Annotated[
-            dagger.Secret, Doc("The environment's DATABASE_URL, e.g. env://DATABASE_URL")
-        ],
-        secret_key: Annotated[dagger.Secret, Doc("Django's SECRET_KEY, e.g. env://SECRET_KEY")],
+            dagger.Secret | None,
+            Doc("The environment's DATABASE_URL, e.g. env://DATABASE_URL (default: its bundle's)"),
+        ] = None,
+        secret_key: Annotated[
+            dagger.Secret | None,
+            Doc("Django's SECRET_KEY, e.g. env://SECRET_KEY (default: its bundle's)"),
+        ] = None,
         commit: Annotated[str, Doc("The commit deployed, e.g. $GITHUB_SHA")] = "unknown",
         deployed_by: Annotated[str, Doc("Who or what deploys, e.g. $GITHUB_ACTOR")] = "cli",
-        registry_username: Annotated[str, Doc("User the host pulls the images as")] = "",
+        registry_username: Annotated[
+            str, Doc("User the host pulls the images as (default: the environment's)")
+        ] = "",
         registry_password: Annotated[
-            dagger.Secret | None, Doc("Password the host pulls with, e.g. env://TOKEN")
+            dagger.Secret | None,
+            Doc("Password the host pulls with, e.g. env://TOKEN (default: its bundle's)"),
         ] = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
     ) -> str:
-        """Deploy published images over SSH: policy, backup, migrate, roll out, smoke test.
+        """Deploy over SSH without downtime: policy, backup, migrate, switch.
 
-        The environment's policy is checked before the host is touched (production: both
-        images signed with its key and through the vulnerability gate). A release that does
-        not turn healthy, or fails the smoke test, is replaced by the previous one again,
-        and the call fails.
+        Without images it builds this checkout's for the environment's platform, publishes
+        them to its registry (and signs them when its policy asks). The environment's
+        policy is checked before the host is touched (production: both images signed with
+        its key and through the vulnerability gate). The new release starts beside the
+        running one; one that does not turn healthy or fails the smoke test through its
+        private route never gets a public request, one that fails it on the public URL
+        after the switch is switched back from, and the call fails.
         """
         target = await self._environment(env)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        app = compose_host.AppSecrets(
+            found.need("DATABASE_URL", database_url, "deploy"),
+            found.need("SECRET_KEY", secret_key, "deploy"),
+        )
+        host = compose_host.Host(target, found.need("SSH_KEY", ssh_key, "deploy"))
+        transport = signing.Transport(
+            offline or target.offline, insecure_registry or target.insecure_registry
+        )
+        username = registry_username or target.registry_username
+        password = found.get("REGISTRY_PASSWORD", registry_password)
+        published = ""
+        if not (backend_image or frontend_image):
+            backend_image, frontend_image, published = await self._published_to(
+                target, username, found, commit, transport
+            )
         images = [
             rollout.checked_digest("backend", backend_image),
             rollout.checked_digest("frontend", frontend_image),
         ]
         login = None
-        if registry_password is not None:
-            login = compose_host.RegistryLogin(
-                registry_host_of(backend_image), registry_username, registry_password
-            )
+        if password is not None:
+            login = compose_host.RegistryLogin(registry_host_of(images[0]), username, password)
         if target.require_signature:
-            transport = signing.Transport(offline, insecure_registry)
             await self._signatures_checked(target, images, login, transport)
         if target.require_scan:
             await self._gate_checked(target, images, login, db, db_repository)
@@ -771,27 +827,77 @@ class Pipeline:
             deployed_by,
             versions.postgres_image(self.postgres_version),
         )
-        host = compose_host.Host(target, ssh_key)
-        app = compose_host.AppSecrets(database_url, secret_key)
-        return await deploy_flow.deployed(host, release, app, login, self._smoke_test(target))
+        return published + await deploy_flow.deployed(host, release, app, login)
+
+    async def _published_to(
+        self,
+        target: environments.Target,
+        username: str,
+        found: EnvSecrets,
+        commit: str,
+        transport: signing.Transport,
+    ) -> tuple[str, str, str]:
+        """The checkout's images for `target`, pushed to its registry, signed if it asks.
+
+        Their digest references, and a line saying what was published and from which commit.
+        """
+        if not target.registry:
+            raise PipelineError(
+                f"`deploy --env {target.name}` was given no images and "
+                f"{environments.ENVIRONMENTS_FILE} names no registry for [{target.name}]: add "
+                'registry = "ghcr.io/acme/printshop" there, or pass --backend-image and '
+                "--frontend-image."
+            )
+        password = found.need("REGISTRY_PASSWORD", None, "deploy", argument=False)
+        signer = None
+        if target.require_signature:  # checked before anything is built or pushed
+            key = found.need("COSIGN_KEY", None, "deploy", argument=False)
+            signer = supply_chain.Signer(key, found.get("COSIGN_PASSWORD", None), None)
+            signer = signer.checked(transport)
+        tag = deploy_tag(commit, time.gmtime())
+        labels = oci_labels("unknown", commit, tag, EPOCH)
+        published = await self._pushed_images(
+            target.registry, username, password, [tag], [target.platform], labels
+        )
+        what = f"commit {commit}" if tag == commit else "commit unknown: give --commit"
+        line = f"Published this checkout ({what}) to {target.registry} as {tag}"
+        if signer is not None:
+            registry = supply_chain.Registry(registry_host(target.registry), username, password)
+            await supply_chain.signed(
+                published.digests, [target.platform], registry, signer, transport
+            )
+            line += ", signed with the environment's COSIGN_KEY"
+        return published.backend, published.frontend, f"{line}.\n"
 
     @function(cache="never")
     async def rollback(
         self,
         env: EnvArg,
-        ssh_key: SshKeyArg,
+        ssh_key: SshKeyArg = None,
         to: Annotated[str, Doc("Release id to return to (default: the one before)")] = "",
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
     ) -> str:
         """Return an environment to an earlier release (`releases` lists them), health-checked."""
-        target = await self._environment(env)
-        log = await compose_host.rolled_back(compose_host.Host(target, ssh_key), to)
+        target, host = await self._host(
+            env, "rollback", ssh_key, staging_secrets, production_secrets
+        )
+        log = await compose_host.rolled_back(host, to)
         return f"{log}\nRolled back {target.name}."
 
     @function(cache="never")
-    async def releases(self, env: EnvArg, ssh_key: SshKeyArg) -> str:
+    async def releases(
+        self,
+        env: EnvArg,
+        ssh_key: SshKeyArg = None,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
+    ) -> str:
         """The releases on an environment's host, the running one marked, and recent events."""
-        target = await self._environment(env)
-        history = await compose_host.history(compose_host.Host(target, ssh_key))
+        _, host = await self._host(env, "releases", ssh_key, staging_secrets, production_secrets)
+        history = await compose_host.history(host)
         return rollout.releases_table(history)
 
     @function(cache="never")
@@ -815,16 +921,23 @@ class Pipeline:
     @function(cache="never")
     async def release(
         self,
-        registry: Annotated[
-            str, Doc("Repository prefix to publish to, e.g. ghcr.io/acme/printshop")
-        ],
-        username: UsernameArg,
-        password: PasswordArg,
         git_ref: Annotated[str, Doc("The git ref built, e.g. $GITHUB_REF")],
         revision: Annotated[str, Doc("The commit built (full sha), e.g. $GITHUB_SHA")],
-        ssh_key: SshKeyArg,
-        database_url: Annotated[dagger.Secret, Doc("The environment's DATABASE_URL")],
-        secret_key: Annotated[dagger.Secret, Doc("The environment's Django SECRET_KEY")],
+        registry: Annotated[
+            str,
+            Doc("Repository prefix to publish to, e.g. ghcr.io/acme/printshop (default: env's)"),
+        ] = "",
+        username: Annotated[str, Doc("Registry user (default: the environment's)")] = "",
+        password: Annotated[
+            dagger.Secret | None, Doc("Registry password or token (default: its bundle's)")
+        ] = None,
+        ssh_key: SshKeyArg = None,
+        database_url: Annotated[
+            dagger.Secret | None, Doc("The environment's DATABASE_URL (default: its bundle's)")
+        ] = None,
+        secret_key: Annotated[
+            dagger.Secret | None, Doc("The environment's SECRET_KEY (default: its bundle's)")
+        ] = None,
         env: EnvArg = Environment.STAGING,
         key: Annotated[dagger.Secret | None, Doc("Cosign private key (sign with a key)")] = None,
         key_password: Annotated[dagger.Secret | None, Doc("The cosign key's password")] = None,
@@ -842,12 +955,32 @@ class Pipeline:
         db_repository: DbRepositoryArg = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
     ) -> str:
         """What a push to main does: test, scan, publish, sign, deploy, smoke; a line per step.
 
-        Stops at the first failing step. Signs when given --key or --identity-token. The
-        webhook, when given, gets the outcome either way.
+        Stops at the first failing step. Signs when given --key or --identity-token, or
+        with the bundle's COSIGN_KEY when the environment asks for signatures. The webhook,
+        when given, gets the outcome either way. What is not given comes from the
+        environments file and the environment's secrets, all checked before any step.
         """
+        target = await self._environment(env)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        registry = registry or target.registry
+        if not registry:
+            raise PipelineError(
+                f"`release` needs --registry: pass it, or name the environment's in "
+                f"{environments.ENVIRONMENTS_FILE} ([{target.name}] registry = ...)."
+            )
+        username = username or target.registry_username
+        login = found.need("REGISTRY_PASSWORD", password, "release")
+        ssh = found.need("SSH_KEY", ssh_key, "release")
+        database = found.need("DATABASE_URL", database_url, "release")
+        django_key = found.need("SECRET_KEY", secret_key, "release")
+        if key is None and identity_token is None and target.require_signature:
+            key, key_password = found.get("COSIGN_KEY", None), found.get("COSIGN_PASSWORD", None)
 
         async def scanned() -> str:
             ignores = supply_chain.IGNORE_FILE
@@ -857,7 +990,7 @@ class Pipeline:
             return self.sign(
                 published.digests,
                 username,
-                password,
+                login,
                 key,
                 key_password,
                 identity_token,
@@ -871,17 +1004,19 @@ class Pipeline:
                 env,
                 published.backend,
                 published.frontend,
-                ssh_key,
-                database_url,
-                secret_key,
+                ssh,
+                database,
+                django_key,
                 revision,
                 deployed_by,
                 username,
-                password,
+                login,
                 offline,
                 insecure_registry,
                 db,
                 db_repository,
+                staging_secrets=None,
+                production_secrets=None,
             )
 
         async def notified(outcome: str) -> None:
@@ -895,7 +1030,7 @@ class Pipeline:
                 self._published,
                 registry,
                 username,
-                password,
+                login,
                 git_ref,
                 revision,
                 False,
@@ -951,11 +1086,11 @@ class Pipeline:
             raise events.missing_arguments(decision, given)
         else:
             run = self.release(
+                git_ref,
+                revision,
                 registry,
                 username,
                 password,
-                git_ref,
-                revision,
                 ssh_key,
                 database_url,
                 secret_key,
@@ -966,6 +1101,8 @@ class Pipeline:
                 webhook,
                 deployed_by,
                 decision.suite,
+                staging_secrets=None,
+                production_secrets=None,
             )
 
         async def kept(markdown: str) -> None:
@@ -1018,14 +1155,19 @@ class Pipeline:
         return smoke.smoke_env(self.python_version)
 
     @function
-    async def deploy_env(self, env: EnvArg, ssh_key: SshKeyArg) -> dagger.Container:
+    async def deploy_env(
+        self,
+        env: EnvArg,
+        ssh_key: SshKeyArg = None,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
+    ) -> dagger.Container:
         """The deploy stage's SSH client for an environment: chain `terminal`, run `ssh target`."""
-        target = await self._environment(env)
-        return compose_host.Host(target, ssh_key).client.with_default_terminal_cmd(
-            ssh.remote("exec bash")
-        )
+        _, host = await self._host(env, "deploy-env", ssh_key, staging_secrets, production_secrets)
+        return host.client.with_default_terminal_cmd(ssh.remote("exec bash"))
 
-    def _smoke_test(self, target: environments.Target | None) -> deploy_flow.SmokeTest:
+    def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""
         return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
 
@@ -1082,6 +1224,19 @@ class Pipeline:
                 f"{target.name} takes only images that pass the vulnerability gate, so "
                 f"{target.host} was not touched.\n{exc}"
             ) from None
+
+    async def _host(
+        self,
+        env: Environment,
+        command: str,
+        ssh_key: dagger.Secret | None,
+        staging_secrets: dagger.Secret | None,
+        production_secrets: dagger.Secret | None,
+    ) -> tuple[environments.Target, compose_host.Host]:
+        """`env` and its host, reached with the given key or the environment's SSH_KEY."""
+        target = await self._environment(env)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        return target, compose_host.Host(target, found.need("SSH_KEY", ssh_key, command))
 
     async def _environment(self, env: Environment) -> environments.Target:
         """`env` as the repository's environments file describes it."""

@@ -10,6 +10,7 @@ Tags:
 """
 
 import re
+import time
 
 from ci.errors import PipelineError
 
@@ -22,12 +23,12 @@ MAX_TAG = 128  # what registries accept
 _REGISTRY = re.compile(r"([A-Za-z0-9.-]+(?::\d+)?)(/[a-z0-9._-]+)+")
 
 
-def registry_host(registry: str) -> str:
+def registry_host(registry: str, what: str = "--registry") -> str:
     """The host of a registry repository prefix such as ghcr.io/acme/printshop."""
     return _host(
         _REGISTRY,
         registry,
-        f"--registry {registry!r} is not a registry and repository prefix: give host/path "
+        f"{what} {registry!r} is not a registry and repository prefix: give host/path "
         "in lower case, e.g. ghcr.io/acme/printshop (images go to .../backend and "
         ".../frontend).",
     )
@@ -51,6 +52,16 @@ def image_tags(ref: str, sha: str, latest: bool = False) -> list[str]:
     if latest:
         tags.append("latest")
     return list(dict.fromkeys(tags))
+
+
+def deploy_tag(commit: str, now: time.struct_time) -> str:
+    """The tag `deploy` without images publishes the checkout under.
+
+    The commit's sha, or `deploy-<UTC time>` when the commit is not known.
+    """
+    if _SHA.fullmatch(commit):
+        return commit
+    return time.strftime("deploy-%Y%m%dT%H%M%SZ", now)
 
 
 def _ref_tags(ref: str) -> list[str]:

@@ -1,10 +1,14 @@
-"""What a release is on a deploy target: its id, Compose file, metadata and history.
+"""What a release is on a deploy target: its id, Compose files, metadata and history.
 
-Plain data and text, no containers: the host side is ci/scripts/deploy-host.sh.
+Each release is a Compose project of its own with no published port; the environment's
+proxy (a Compose project kept across releases) owns the public port and forwards to one
+release's frontend over the environment's edge network. Plain data and text, no
+containers: the host side is ci/scripts/deploy-host.sh.
 """
 
 import json
 import re
+import shlex
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -13,8 +17,15 @@ from ci.errors import PipelineError
 
 BACKEND_PORT = 8000
 FRONTEND_PORT = 8080
+PROXY_PORT = 80
 HOST_SCRIPT = "deploy-host.sh"
 SECRETS_FILE = "secrets.env"
+# The files of a release's directory that the host's proxy reads (deploy-host.sh switch).
+PROXY_COMPOSE_FILE = "proxy.yaml"
+PROXY_SITE_FILE = "proxy-site.conf"
+UPSTREAM_FILE = "upstream.conf"
+# The environment's accessories (deploy-host.sh starts them before each release).
+ACCESSORIES_FILE = "accessories.yaml"
 _DIGEST_REF = re.compile(r"^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$")
 _RELEASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 # Compose checks the images' own health commands more often than the images do (10 s):
@@ -61,11 +72,13 @@ def checked_release_id(release: str) -> str:
 def new_release(
     target: Target, backend: str, frontend: str, commit: str, by: str, backup_image: str
 ) -> Release:
-    """A release of the two images, its id made of the time and the commit."""
+    """A release of the two images, its id made of the time (UTC, ms) and the commit."""
     now = datetime.now(UTC)
     short = re.sub(r"[^A-Za-z0-9]", "", commit)[:12] or "unknown"
     return Release(
-        release=f"{now:%Y%m%dT%H%M%SZ}-{short}",
+        # To the millisecond: of two deploys started a second apart, the later one's id is
+        # the greater (deploy-host.sh never deploys a release over a newer one).
+        release=f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03}Z-{short}",
         environment=target.name,
         backend=checked_digest("backend", backend),
         frontend=checked_digest("frontend", frontend),
@@ -76,9 +89,30 @@ def new_release(
     )
 
 
+def private_name(release_id: str) -> str:
+    """The host name of a release's frontend on the edge network (the private route)."""
+    return "frontend-" + re.sub(r"[^a-z0-9-]", "-", release_id.lower())
+
+
+def edge_network(target: Target) -> str:
+    """The Docker network the proxy reaches every release's frontend on."""
+    return f"{target.project}-edge"
+
+
+def accessories_network(target: Target) -> dict[str, object]:
+    """The external network the releases' backends and workers reach the accessories on."""
+    return {"external": True, "name": f"{target.project}-accessories"}
+
+
 def compose_file(target: Target, release: Release) -> str:
-    """The Compose project of `release` (JSON, which Compose reads as YAML)."""
-    allowed = ",".join(dict.fromkeys([target.hostname, "localhost", "127.0.0.1", "backend"]))
+    """The Compose project of `release` (JSON, which Compose reads as YAML).
+
+    Named after the environment and the release, so that two releases run side by side;
+    the frontend publishes no port, the proxy reaches it as `private_name` on the edge.
+    """
+    private = private_name(release.release)
+    hosts = [target.hostname, "localhost", "127.0.0.1", "backend", private]
+    allowed = ",".join(dict.fromkeys(hosts))
     backend = {
         "image": release.backend,
         "env_file": [SECRETS_FILE],
@@ -97,19 +131,121 @@ def compose_file(target: Target, release: Release) -> str:
     frontend = {
         "image": release.frontend,
         "environment": {"BACKEND_URL": f"http://backend:{BACKEND_PORT}"},
-        "ports": [f"{target.http_port}:{FRONTEND_PORT}"],
+        "networks": {"default": {}, "edge": {"aliases": [private]}},
         "depends_on": {"backend": {"condition": "service_healthy"}},
         "healthcheck": _HEALTH,
         "restart": "unless-stopped",
         "logging": LOG_ROTATION,
     }
-    project = {"name": target.project, "services": {"backend": backend, "frontend": frontend}}
-    return json.dumps(project, indent=2) + "\n"
+    # Workers: the backend's image and settings, their own command; healthy while running
+    # (the image's check asks an HTTP server a worker does not run).
+    running = {**_HEALTH, "test": ["CMD", "true"]}
+    workers = {
+        name: {**backend, "command": shlex.split(command), "healthcheck": running}
+        for name, command in target.workers.items()
+    }
+    networks: dict[str, object] = {"edge": {"external": True, "name": edge_network(target)}}
+    if target.accessories:
+        networks["accessories"] = accessories_network(target)
+        for service in (backend, *workers.values()):
+            service["networks"] = ["default", "accessories"]
+    project = {
+        "name": project_name(target, release.release),
+        "services": {"backend": backend, "frontend": frontend, **workers},
+        "networks": networks,
+    }
+    return _json_file(project)
+
+
+def accessories_file(target: Target) -> str:
+    """The environment's accessories as one Compose project kept across releases.
+
+    Compose recreates an accessory only when its definition here changed; its data lives
+    in a named volume either way. The releases reach each one by its name.
+    """
+    services = {}
+    for name, accessory in target.accessories.items():
+        service: dict[str, object] = {
+            "image": accessory.image,
+            "volumes": [f"{name}-data:{accessory.volume}"],
+            "networks": ["accessories"],
+            "restart": "unless-stopped",
+            "logging": LOG_ROTATION,
+        }
+        if accessory.command:
+            service["command"] = shlex.split(accessory.command)
+        if accessory.port:
+            service["ports"] = [f"127.0.0.1:{accessory.port}:{accessory.port}"]
+        services[name] = service
+    project = {
+        "name": f"{target.project}-accessories",
+        "services": services,
+        "volumes": {f"{name}-data": {} for name in target.accessories},
+        "networks": {"accessories": accessories_network(target)},
+    }
+    return _json_file(project)
+
+
+def project_name(target: Target, release_id: str) -> str:
+    """The Compose project of one release: the environment's project and the release."""
+    return f"{target.project}-{re.sub(r'[^a-z0-9_-]', '-', release_id.lower())}"
+
+
+def proxy_compose_file(target: Target, image: str) -> str:
+    """The environment's proxy: nginx on the public port, its config from ./conf on the host.
+
+    The host writes conf/upstream.conf (which release gets the traffic) and reloads nginx:
+    new connections go to the new release while the old workers finish theirs.
+    """
+    check = f"wget -q -O /dev/null http://127.0.0.1:{PROXY_PORT}/.proxy-health"
+    proxy = {
+        "image": image,
+        "ports": [f"{target.http_port}:{PROXY_PORT}"],
+        "volumes": ["./conf:/etc/nginx/conf.d:ro"],
+        "networks": ["edge"],
+        "healthcheck": {**_HEALTH, "test": ["CMD-SHELL", check]},
+        "restart": "unless-stopped",
+        "logging": LOG_ROTATION,
+    }
+    project = {
+        "name": f"{target.project}-proxy",
+        "services": {"proxy": proxy},
+        "networks": {"edge": {"external": True, "name": edge_network(target)}},
+    }
+    return _json_file(project)
+
+
+def proxy_site() -> str:
+    """The proxy's server: everything to the release named in upstream.conf, Host kept."""
+    return f"""# The environment's proxy (deploy-host.sh writes upstream.conf and reloads nginx).
+server {{
+    listen {PROXY_PORT};
+    location = /.proxy-health {{
+        access_log off;
+        return 204;
+    }}
+    location / {{
+        proxy_pass http://release;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
+}}
+"""
+
+
+def upstream_file(release: Release) -> str:
+    """The proxy's upstream when `release` gets the traffic."""
+    return f"upstream release {{\n    server {private_name(release.release)}:{FRONTEND_PORT};\n}}\n"
+
+
+def _json_file(content: object) -> str:
+    """`content` as the host keeps it: JSON (which Compose reads as YAML), a key a line."""
+    return json.dumps(content, indent=2) + "\n"
 
 
 def release_file(release: Release) -> str:
     """The release's metadata as the host keeps it (release.json)."""
-    return json.dumps(asdict(release), indent=2) + "\n"
+    return _json_file(asdict(release))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import dagger
@@ -66,6 +67,10 @@ async def smoked(probe: dagger.Container, url: str) -> SmokeResult:
     except (ValueError, KeyError):
         checks = [{"name": "probe", "passed": False, "detail": tail(await probe.stderr(), 5)}]
     return SmokeResult(url, checks)
+
+
+# (url, release the health answer must name) -> the smoke checks of that URL.
+SmokeTest = Callable[[str, str], Awaitable[SmokeResult]]
 
 
 async def smoke_tested(

@@ -5,6 +5,8 @@ starts its rollout, returns the host to an earlier release and reads its history
 Every failure is one sentence saying what runs on the host now.
 """
 
+import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -18,10 +20,19 @@ from ci.errors import PipelineError
 from ci.layout import PIPELINE_SCRIPTS
 from ci.report import tail
 from ci.stages import ssh
+from ci.stages.smoke import SmokeResult
+from ci.versions import nginx_image
 
 RELEASE_DIR = "/release"
+# The environment's proxy: the nginx the frontend image is built on.
+PROXY_IMAGE = nginx_image()
+# What the host runs, sent with every call.
+_HOST_FILES = (rollout.HOST_SCRIPT, "smoke_probe.py")
 # Exit codes of deploy-host.sh deploy / rollback (4, nothing healthy, is any other failure).
-_ROLLED_BACK, _NOTHING_CHANGED, _NO_SUCH_RELEASE, _LOCKED = 3, 2, 5, 6
+_NOTHING_CHANGED, _UNHEALTHY, _NO_SUCH_RELEASE, _LOCKED = 2, 3, 5, 6
+_PRIVATE_SMOKE_FAILED, _SWITCHED_BACK, _SUPERSEDED = 7, 8, 9
+# A smoke probe's result in the host's log: "smoke URL {"checks": [...]}".
+_SMOKE_LINE = re.compile(r"^smoke (\S+) (\{.*\})$", re.M)
 
 
 @dataclass(frozen=True)
@@ -64,16 +75,15 @@ class Host:
         return code, (out + err).strip()
 
     async def host_script(self, *argv: str) -> tuple[int, str]:
-        """Run deploy-host.sh ARGV... on the host, sending the script first."""
-        local = f"{ssh.WORK_DIR}-in/{rollout.HOST_SCRIPT}"
-        client = self.client.with_new_file(
-            local, (PIPELINE_SCRIPTS / rollout.HOST_SCRIPT).read_text()
-        )
-        path = f"{self.target.directory}/{rollout.HOST_SCRIPT}"
-        script = (
-            f"{ssh.on_host('mkdir', '-p', self.target.directory)} && "
-            f"{ssh.on_host('sh', '-c', f'cat > {path}')} < {local} && "
-            f"{ssh.on_host('bash', path, self.target.directory, *argv)}"
+        """Run deploy-host.sh ARGV... on the host, sending it and the smoke probe first."""
+        directory, client = self.target.directory, self.client
+        script = ssh.on_host("mkdir", "-p", directory)
+        for name in _HOST_FILES:
+            local = f"{ssh.WORK_DIR}-in/{name}"
+            client = client.with_new_file(local, (PIPELINE_SCRIPTS / name).read_text())
+            script += f" && {ssh.on_host('sh', '-c', f'cat > {directory}/{name}')} < {local}"
+        script += (
+            f" && {ssh.on_host('bash', f'{directory}/{rollout.HOST_SCRIPT}', directory, *argv)}"
         )
         return await self.run(script, client)
 
@@ -113,7 +123,14 @@ def release_upload(
         dag.directory()
         .with_new_file("compose.yaml", rollout.compose_file(target, release))
         .with_new_file("release.json", rollout.release_file(release))
+        .with_new_file(
+            rollout.PROXY_COMPOSE_FILE, rollout.proxy_compose_file(target, nginx_image())
+        )
+        .with_new_file(rollout.PROXY_SITE_FILE, rollout.proxy_site())
+        .with_new_file(rollout.UPSTREAM_FILE, rollout.upstream_file(release))
     )
+    if target.accessories:
+        files = files.with_new_file(rollout.ACCESSORIES_FILE, rollout.accessories_file(target))
     client = ssh.with_secret_file(host.client, "database-url", app.database_url)
     client = ssh.with_secret_file(client, "secret-key", app.secret_key)
     client = client.with_directory(RELEASE_DIR, files)
@@ -137,29 +154,66 @@ def release_upload(
 
 
 async def rolled_out(host: Host, release: rollout.Release) -> str:
-    """Roll `release` out; its log, or one sentence on what runs on the host now."""
+    """Roll `release` out beside the running one and switch to it; its log and smoke tables.
+
+    The host smoke tests it through the private route before the switch and on the
+    public URL after it; every failure is one sentence on what serves the public now.
+    """
     target = host.target
     timeout = str(target.health_timeout)
-    code, output = await host.host_script("deploy", release.release, timeout, target.host_limits)
+    probe = target.smoke.probe_args(release.release)
+    code, output = await host.host_script(
+        "deploy", release.release, timeout, target.host_limits, target.url, *probe
+    )
+    log = with_smoke_tables(output)
     where = f"{target.name} ({target.host})"
     if code == 0:
-        return output
+        return log
     if code == _LOCKED:
         raise _locked_error(host, f"Release {release.release} was sent but not rolled out", output)
-    if code == _ROLLED_BACK:
+    untouched = "never received a public request; the previous release still serves"
+    if code == _UNHEALTHY:
         raise PipelineError(
             f"Release {release.release} did not turn healthy on {where} within {timeout}s, "
-            f"so the previous release is running again:\n{tail(output)}"
+            f"so it {untouched}:\n{tail(log)}"
+        )
+    if code == _PRIVATE_SMOKE_FAILED:
+        raise PipelineError(
+            f"Release {release.release} failed its smoke test on {target.name} through the "
+            f"private route, so it {untouched}:\n{tail(log)}"
+        )
+    if code == _SWITCHED_BACK:
+        raise PipelineError(
+            f"Release {release.release} failed its smoke test on {target.name} on the public "
+            f"URL after the switch, so the proxy switched back to the previous release:\n"
+            f"{tail(log)}"
+        )
+    if code == _SUPERSEDED:
+        raise PipelineError(
+            f"Release {release.release} was not deployed to {where}: a release made after "
+            f"this one already runs there ({tail(log, 1)}); deploy again to replace it."
         )
     if code == _NOTHING_CHANGED:
         raise PipelineError(
             f"Release {release.release} could not be prepared on {where}; the running "
-            f"release was not touched:\n{tail(output)}"
+            f"release was not touched:\n{tail(log)}"
         )
     raise PipelineError(
         f"Release {release.release} failed on {where} and no earlier release could be "
-        f"started (`releases --env {host.target.name}` shows the history):\n{tail(output)}"
+        f"started (`releases --env {host.target.name}` shows the history):\n{tail(log)}"
     )
+
+
+def with_smoke_tables(output: str) -> str:
+    """The host's log with each smoke probe's result (a line of JSON) as its table."""
+
+    def table(found: re.Match[str]) -> str:
+        checks = json.loads(found[2]).get("checks") or [
+            {"name": "probe", "passed": False, "detail": "no result: see the log above"}
+        ]
+        return SmokeResult(found[1], checks).table()
+
+    return _SMOKE_LINE.sub(table, output)
 
 
 async def rolled_back(host: Host, to: str, secrets: Literal["current", "own"] = "current") -> str:
@@ -178,6 +232,11 @@ async def rolled_back(host: Host, to: str, secrets: Literal["current", "own"] = 
         return output
     if code == _LOCKED:
         raise _locked_error(host, "Nothing was rolled back", output)
+    if code == _UNHEALTHY:
+        raise PipelineError(
+            f"The release to return to did not turn healthy on {host.target.name}, so the "
+            f"running release still serves:\n{tail(output)}"
+        )
     if code == _NO_SUCH_RELEASE:
         raise PipelineError(
             f"Nothing to roll back to on {host.target.name}: {tail(output, 1)}; "

@@ -4,7 +4,9 @@ The target is tools/deploy-target: sshd and a Docker engine with Compose v2 on t
 machine, reached by the engine's containers at its host address. The checkout's
 environments file points staging and production at it. Three releases are published to
 the local registry: v1, v2 (new labels, new digests) and v3, whose health check fails.
-Every secret holds one canary, and no output of any command may show it.
+Every secret holds one canary, and no output of any command may show it. While a deploy
+or a rollback changes what runs, a request loop on the published port (loopback) must
+get only 200s: each release starts beside the running one behind the environment's proxy.
 """
 
 import json
@@ -22,20 +24,67 @@ from typing import ClassVar
 
 import pytest
 
+from ci import environments as environments_module
+from ci import rollout
 from tests.cli.test_signing_cli import key_pairs, published
 from tests.support import postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
 from tests.support.prerequisites import ENGINE_FIX, require
+from tests.support.process import REPO
+from tests.support.traffic import RequestLoop, SlowRequestAtSwitch, health
 from tests.support.trivy_db import trivy_cache
 
 pytestmark = pytest.mark.cli
-RELEASE_ID = re.compile(r"\d{8}T\d{6}Z-v\d")
+RELEASE_ID = re.compile(r"\d{8}T\d{9}Z-v\d")
 TARGET_ENV = Path("/run/pipeline-target/env")
 TARGET_FIX = "run tools/deploy-target/up (after tools/engine/up)"
 UNHEALTHY_VIEW = (
     '        return Response({"status": "ok", "database": "ok", "release": release})',
     '        return Response({"status": "broken"}, status=503)',
 )
+# The test's copy of the app has a slow page (the reference app has none): a request to it
+# in flight when the proxy switches must complete on the release that took it.
+SLOW_PAGE, SLOW_SECONDS = "/api/slow/", 3
+SLOW_WSGI = f'''"""WSGI entry point, with a slow page for the deploy tests (test_deploy_cli.py)."""
+
+import os
+import time
+from typing import Any
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "printshop.settings")
+
+django_application = get_wsgi_application()
+SLOW_PAGE, SLOW_SECONDS = "{SLOW_PAGE}", {SLOW_SECONDS}
+
+
+def application(environ: dict[str, Any], start_response: Any) -> Any:
+    """The app; SLOW_PAGE answers as /api/health/ does, SLOW_SECONDS later."""
+    if environ.get("PATH_INFO") == SLOW_PAGE:
+        time.sleep(SLOW_SECONDS)
+        environ["PATH_INFO"] = "/api/health/"
+    return django_application(environ, start_response)
+'''
+STAGING_PORT, PRODUCTION_PORT = 18080, 18081
+# Long enough for a deploy to wait for another one's (the test of a held lock shortens it).
+LOCK_TIMEOUT = 120
+# Staging's services: a worker on the backend image (rolled with each release) that exits
+# when it cannot reach the accessory (and at once when stopped: it is PID 1), and Redis,
+# an accessory kept across releases.
+PINGER = (
+    'python -c "import signal, socket, time; signal.signal(signal.SIGTERM, lambda *_: exit());'
+    " [socket.create_connection(('redis', 6379), 2).close() or time.sleep(2)"
+    ' for _ in iter(int, 1)]"'
+)
+SERVICES = f"""
+[staging.workers]
+pinger = '''{PINGER}'''
+
+[staging.accessories.redis]
+image = "redis:8"
+volume = "/data"
+"""
 
 
 @dataclass(frozen=True)
@@ -71,7 +120,10 @@ SMOKE_PATH = "/api/products/?from=environments-file"
 def environments(target: Target, host_key: str) -> str:
     """An environments file with staging and production on the target."""
     tables = []
-    for name, port, signed in (("staging", 18080, "false"), ("production", 18081, "true")):
+    for name, port, signed in (
+        ("staging", STAGING_PORT, "false"),
+        ("production", PRODUCTION_PORT, "true"),
+    ):
         tables.append(
             f"""[{name}]
 host = "{target.host}"
@@ -87,10 +139,12 @@ require_scan = {signed}
 backup_before_migrate = {signed}
 health_timeout = 90
 keep_releases = 2
-lock_timeout = 20
+lock_timeout = {LOCK_TIMEOUT}
+drain_seconds = {SLOW_SECONDS + 1}
 smoke_p95_ms = 1000
 smoke_paths = ["/api/products/", "/", "{SMOKE_PATH}"]
 """
+            + (SERVICES if name == "staging" else "")
         )
     return "\n".join(tables)
 
@@ -103,24 +157,90 @@ def on_target(*command: str) -> str:
     return done.stdout
 
 
+def release_containers(project: str) -> dict[str, tuple[str, str, str]]:
+    """The running containers of the environment `project`'s releases (not its proxy):
+    id -> (image reference, release project, service)."""
+    ids = on_target("docker", "ps", "-q", "--filter", f"name={project}-").split()
+    if not ids:
+        return {}
+    labels = '{{index .Config.Labels "com.docker.compose.project"}}'
+    service = '{{index .Config.Labels "com.docker.compose.service"}}'
+    lines = on_target(
+        "docker",
+        "inspect",
+        "--format",
+        f"{{{{.Id}}}} {{{{.Config.Image}}}} {labels} {service}",
+        *ids,
+    ).splitlines()
+    found = {line.split()[0]: tuple(line.split()[1:4]) for line in lines}
+    return {
+        cid: (image, owner, name)
+        for cid, (image, owner, name) in found.items()
+        if owner.startswith(f"{project}-")
+        and owner not in (f"{project}-proxy", f"{project}-accessories")
+    }
+
+
 def running_images(project: str) -> set[str]:
-    """The image references the project's containers were started from."""
-    ids = on_target("docker", "ps", "-q", "--filter", f"label=com.docker.compose.project={project}")
-    if not ids.split():
-        return set()
-    images = on_target("docker", "inspect", "--format", "{{.Config.Image}}", *ids.split())
-    return set(images.split())
+    """The image references the environment's running release containers were started from
+    (a drained release is stopped, so after a switch only one release's are here)."""
+    return {image for image, _, _ in release_containers(project).values()}
 
 
 def container_env(project: str, service: str) -> list[str]:
-    """The environment of the project's container of `service` (values may be secrets)."""
-    labels = [f"label=com.docker.compose.project={project}"]
-    labels.append(f"label=com.docker.compose.service={service}")
-    (container,) = on_target(
-        "docker", "ps", "-q", *(arg for label in labels for arg in ("--filter", label))
-    ).split()
+    """The environment of the running release's container of `service` (values may be secrets)."""
+    (container,) = [
+        cid for cid, (_, _, name) in release_containers(project).items() if name == service
+    ]
     env = on_target("docker", "inspect", "--format", "{{json .Config.Env}}", container)
     return list(json.loads(env))
+
+
+def accessory_container(project: str, name: str) -> str:
+    """The id of the environment `project`'s accessory container `name`."""
+    labels = [f"com.docker.compose.project={project}-accessories"]
+    labels.append(f"com.docker.compose.service={name}")
+    (container,) = on_target(
+        "docker",
+        "ps",
+        "-q",
+        "--no-trunc",
+        *(arg for label in labels for arg in ("--filter", f"label={label}")),
+    ).split()
+    return container
+
+
+def worker_image(project: str) -> str:
+    """The image the environment's running worker `pinger` was started from."""
+    (image,) = [
+        image for image, _, name in release_containers(project).values() if name == "pinger"
+    ]
+    return image
+
+
+def loop(port: int = STAGING_PORT) -> RequestLoop:
+    """20 requests a second on the environment's published port, each given 2 s."""
+    return RequestLoop(f"http://127.0.0.1:{port}/api/health/")
+
+
+def served_without_a_failure(traffic: RequestLoop, *releases: str) -> None:
+    """Every request got a 200, and `releases` answered them in that order."""
+    assert len(traffic.answers) > 20, f"too few requests to tell: {traffic.answers}"
+    assert not traffic.failed, (
+        f"{len(traffic.failed)} of {len(traffic.answers)} failed: {traffic.failed[:5]}"
+    )
+    assert [release[-2:] for release in traffic.releases] == list(releases), traffic.releases
+
+
+def authorized_key(target: Target, work: Path) -> Path:
+    """A new key pair in `work` whose public half the deploy user's authorized_keys holds
+    alone (a run beside another one replaces its key); the private key's path."""
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "key")], check=True
+    )
+    target.authorized_keys.write_text((work / "key.pub").read_text())
+    subprocess.run(["chown", "deploy:deploy", str(target.authorized_keys)], check=True)
+    return work / "key"
 
 
 @dataclass(frozen=True)
@@ -180,17 +300,14 @@ def deployment(
     target = target_facts()
     work = tmp_path_factory.mktemp("deploy")
     canary = f"canary{os.urandom(8).hex()}"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "key")], check=True
-    )
-    target.authorized_keys.write_text((work / "key.pub").read_text())
-    subprocess.run(["chown", "deploy:deploy", str(target.authorized_keys)], check=True)
+    authorized_key(target, work)
     key_pairs(work, f"key-{canary}")  # the password: COSIGN_PASSWORD below
     changes = {
         "deploy/environments.toml": environments(target, target.host_key),
         "deploy/cosign.pub": (work / "ours" / "cosign.pub").read_text(),
     }
     checkout = checkout_copy(work / "checkout", changes)
+    slow = checkout_copy(work / "slow", changes | {"app/backend/printshop/wsgi.py": SLOW_WSGI})
     unhealthy = checkout_copy(work / "unhealthy", changes)
     views = unhealthy / "app/backend/store/views.py"
     views.write_text(views.read_text().replace(*UNHEALTHY_VIEW))
@@ -202,7 +319,7 @@ def deployment(
         "COSIGN_PASSWORD": f"key-{canary}",
     }
     images = {}
-    for version, source in (("v1", checkout), ("v2", checkout), ("v3", unhealthy)):
+    for version, source in (("v1", slow), ("v2", slow), ("v3", unhealthy)):
         backend, frontend, output = published(
             dagger_cli, source, "cli-deploy", secrets, version[1] * 40
         )
@@ -210,20 +327,20 @@ def deployment(
         images[version] = (backend, frontend)
     yield Deployment(dagger_cli, checkout, secrets, canary, work / "key", images)
     for project in ("cli-staging", "cli-production"):
-        compose = f"deployments/{project}/current/compose.yaml"
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "deploy",
-                "--",
-                "sh",
-                "-c",
-                f"cd && [ ! -e {compose} ] || docker compose -f {compose} down",
-            ],
-            check=False,
-        )
-        subprocess.run(["rm", "-rf", f"/home/deploy/deployments/{project}"], check=False)
+        remove_deployment(project)
+
+
+def remove_deployment(project: str) -> None:
+    """Every container, network and file the deployment `project` has on the target."""
+    directory = f"deployments/{project}"
+    script = (
+        f"cd && for file in {directory}/releases/*/compose.yaml {directory}/proxy/compose.yaml "
+        f"{directory}/accessories/compose.yaml; "
+        'do [ ! -f "$file" ] || docker compose -f "$file" down --volumes; done; '
+        f"docker network rm {project}-edge {project}-accessories || true"
+    )
+    subprocess.run(["runuser", "-u", "deploy", "--", "sh", "-c", script], check=False)
+    subprocess.run(["rm", "-rf", f"/home/deploy/{directory}"], check=False)
 
 
 def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None:
@@ -231,18 +348,51 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert first.returncode == 0, readable(first.stderr)[-4000:]
     assert "PASS  health" in first.stdout
     assert running_images("cli-staging") == set(deployment.images["v1"])
+    # The worker runs the release's backend image; Redis runs beside, kept by what follows.
+    assert worker_image("cli-staging") == deployment.images["v1"][0]
+    redis = accessory_container("cli-staging", "redis")
 
-    # v2 goes out with a rotated SECRET_KEY; the rollback to v1 below must keep it.
+    # v2 goes out with a rotated SECRET_KEY; the rollback to v1 below must keep it. A
+    # slow request started when v2 is ready, just before the switch, completes on v1.
     rotated = f"rotated-{deployment.canary}-" + "r" * 50
-    second = deployment.deploy("staging", "v2", extra={"SECRET_KEY": rotated})
+    staging = Path("/home/deploy/deployments/cli-staging")
+    recorded = len(history_lines(staging))
+
+    def reached(event: str) -> bool:
+        return any(
+            e["release"].endswith("-v2") for e in events(history_lines(staging)[recorded:], event)
+        )
+
+    slow = SlowRequestAtSwitch(
+        f"http://127.0.0.1:{STAGING_PORT}{SLOW_PAGE}",
+        lambda: reached("ready"),
+        lambda: reached("switched"),
+    )
+    with loop() as traffic, slow:
+        second = deployment.deploy("staging", "v2", extra={"SECRET_KEY": rotated})
     assert second.returncode == 0, readable(second.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v2"])
+    served_without_a_failure(traffic, "v1", "v2")
+    assert worker_image("cli-staging") == deployment.images["v2"][0]
+    assert accessory_container("cli-staging", "redis") == redis, "a deploy recreated Redis"
+    assert re.search(r"PASS  health\s+/api/health/ ok, release \S+-v2", second.stdout), (
+        second.stdout
+    )
+    assert "Smoke test of http://frontend-" in second.stdout  # the private route, then ...
+    assert f"Smoke test of http://{target_facts().host}:{STAGING_PORT}:" in second.stdout
+    assert slow.answer is not None, "the slow request never started"
+    assert (slow.answer.status, slow.answer.release[-2:]) == (200, "v1"), slow.answer
+    assert slow.answer.seconds >= SLOW_SECONDS
+    assert slow.switched_before_answer, "the slow request was not in flight at the switch"
 
-    third = deployment.deploy("staging", "v3")
+    # v3 never turns healthy: it never gets a request, v2 serves throughout.
+    with loop() as traffic:
+        third = deployment.deploy("staging", "v3")
     assert third.returncode != 0
     assert "did not turn healthy" in third.stderr
-    assert "previous release is running again" in third.stderr
+    assert "never received a public request; the previous release still serves" in third.stderr
     assert running_images("cli-staging") == set(deployment.images["v2"])
+    served_without_a_failure(traffic, "v2")
 
     listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
     assert listed.returncode == 0, readable(listed.stderr)[-4000:]
@@ -253,13 +403,19 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     v1 = next(release for release in running if release.endswith("-v1"))
     v2 = next(release for release in running if release.endswith("-v2"))
     assert (
-        f"Containers of {v2}: backend running (healthy), frontend running (healthy)."
-        in listed.stdout
+        f"Containers of {v2}: backend running (healthy), frontend running (healthy), "
+        "pinger running (healthy), proxy running (healthy)." in listed.stdout
     ), listed.stdout
 
-    back = deployment.call(f"rollback --env=staging --to={v1} --ssh-key=file://{deployment.key}")
+    with loop() as traffic:
+        back = deployment.call(
+            f"rollback --env=staging --to={v1} --ssh-key=file://{deployment.key}"
+        )
     assert back.returncode == 0, readable(back.stderr)[-4000:]
     assert running_images("cli-staging") == set(deployment.images["v1"])
+    served_without_a_failure(traffic, "v2", "v1")
+    assert worker_image("cli-staging") == deployment.images["v1"][0]
+    assert accessory_container("cli-staging", "redis") == redis, "a rollback recreated Redis"
     assert f"SECRET_KEY={rotated}" in container_env("cli-staging", "backend")
 
     smoke = deployment.call(f"smoke --env=staging --release={v1}")
@@ -297,12 +453,57 @@ def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
     assert "CVE-2099-0005" in refused.stderr
     assert not production.exists()
 
+    # The host runs a release as deploys before the proxy left it (the frontend publishing
+    # the port itself): one deploy moves it behind the proxy, for a moment of downtime.
+    legacy = legacy_release(deployment, "cli-production", PRODUCTION_PORT, "v2")
     clean = trivy_cache(tmp_path / "clean", "not-a-dependency-of-the-app", "CVE-2099-0006")
-    done = deployment.deploy("production", "v1", f"--db={clean}")
+    with loop(PRODUCTION_PORT) as traffic:
+        done = deployment.deploy("production", "v1", f"--db={clean}")
     assert done.returncode == 0, readable(done.stderr)[-4000:]
     (backup,) = (production / "backups").glob("*-v1.dump")
     assert backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     assert running_images("cli-production") == set(deployment.images["v1"])
+    assert not on_target(
+        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-production"
+    )
+    assert events(history_lines(production), "stopped")[-1]["release"] == legacy
+    assert [release[-2:] for release in traffic.releases] == ["v2", "v1"]
+    downtime = len(traffic.failed) * traffic.interval
+    assert downtime < 3, f"{len(traffic.failed)} requests failed while the proxy took the port"
+
+
+def legacy_release(deployment: Deployment, project: str, port: int, version: str) -> str:
+    """Start `version` on the target as a deploy before the proxy did (one Compose project
+    named after the environment, the frontend publishing `port`); its release id."""
+    environment = environments_module.parse(
+        (deployment.checkout / "deploy/environments.toml").read_text()
+    )
+    target = next(t for t in environment.values() if t.project == project)
+    made = rollout.new_release(target, *deployment.images[version], version, "before-the-proxy", "")
+    compose = json.loads(rollout.compose_file(target, made))
+    compose["name"] = project
+    del compose["networks"], compose["services"]["frontend"]["networks"]
+    compose["services"]["frontend"]["ports"] = [f"{port}:{rollout.FRONTEND_PORT}"]
+    files = {
+        "compose.yaml": json.dumps(compose),
+        "release.json": rollout.release_file(made),
+        "secrets.env": "".join(
+            f"{name}={deployment.secrets[name]}\n" for name in ("DATABASE_URL", "SECRET_KEY")
+        ),
+    }
+    directory = f"/home/deploy/deployments/{project}"
+    release = f"{directory}/releases/{made.release}"
+    on_target("mkdir", "-p", release)
+    for name, content in files.items():
+        subprocess.run(
+            ["runuser", "-u", "deploy", "--", "sh", "-c", f"umask 077 && cat > {release}/{name}"],
+            input=content, text=True, check=True,
+        )  # fmt: skip
+    on_target("ln", "-s", f"releases/{made.release}", f"{directory}/current")
+    entry = {"time": made.created, "event": "deployed", "release": made.release, "detail": ""}
+    on_target("sh", "-c", f"echo '{json.dumps(entry)}' >> {directory}/history.jsonl")
+    on_target("docker", "compose", "-f", f"{release}/compose.yaml", "up", "--detach", "--wait")
+    return made.release
 
 
 def test_a_host_key_other_than_the_pinned_one_is_refused(deployment: Deployment) -> None:
@@ -386,16 +587,35 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     on_target("flock", str(releases / "lock"), "true")
     # Its log stays when nothing was left to stream it to: the connection was cut.
     assert set(releases.glob("deploy.*.log")) - before
-    after = [line for line in history_lines(releases)[recorded:] if '"pruned"' not in line]
-    assert [(e["event"], e["release"]) for e in map(json.loads, after)] == [
-        ("started", started["release"]),
-        ("deployed", started["release"]),
+    after = [json.loads(line) for line in history_lines(releases)[recorded:]]
+    assert [e["event"] for e in after if e["release"] == started["release"]] == [
+        "started",
+        "ready",
+        "switched",
+        "deployed",
     ]
     assert (releases / "current").resolve().name == started["release"]
     assert running_images("cli-staging") == set(deployment.images["v2"])
 
-    again = deployment.deploy("staging", "v1")
-    assert again.returncode == 0, readable(again.stderr)[-4000:]
+    # Two deploys started a second apart: whichever reaches the host's lock first, the later
+    # one runs at the end and neither undoes the other (an older release waiting for the
+    # lock is not deployed over a newer one).
+    with (tmp_path / "earlier.out").open("w") as sink:
+        earlier = subprocess.Popen(
+            ["bash", "-c", f"dagger call {deployment.deploy_command('staging', 'v2')}"],
+            cwd=deployment.checkout,
+            env=deployment.cli.environment(deployment.variables()),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(1)
+        later = deployment.deploy("staging", "v1")
+        earlier.wait()
+    assert later.returncode == 0, readable(later.stderr)[-4000:]
+    first = (tmp_path / "earlier.out").read_text()
+    deployment.shows_no_secret(first, "the earlier of two deploys")
+    assert earlier.returncode == 0 or "a release made after this one already runs there" in first
+    assert (releases / "current").resolve().name.endswith("-v1")
     assert running_images("cli-staging") == set(deployment.images["v1"])
 
 
@@ -423,19 +643,26 @@ def test_a_release_failing_its_smoke_test_is_rolled_back(
     releases = Path("/home/deploy/deployments/cli-staging")
     previous = (releases / "current").resolve().name
 
-    broken = deployment.deploy("staging", "v2", extra={"DATABASE_URL": url})
+    with loop() as traffic:
+        broken = deployment.deploy("staging", "v2", extra={"DATABASE_URL": url})
     assert broken.returncode != 0, broken.stdout[-4000:]
     error = readable(broken.stderr)
-    failed = re.search(r"Release (\S+-v2) failed its smoke test on staging", error)
+    failed = re.search(
+        r"Release (\S+-v2) failed its smoke test on staging through the private route", error
+    )
     assert failed, error[-4000:]
-    assert "so the previous release runs again" in error
+    assert "so it never received a public request; the previous release still serves" in error
     assert "PASS  health" in error, error[-4000:]
     assert re.search(r"FAIL  /api/products/\s+HTTP 500", error), error[-4000:]
     assert (releases / "current").resolve().name == previous
     assert running_images("cli-staging") == set(deployment.images["v1"])
+    served_without_a_failure(traffic, "v1")
     last = [json.loads(line) for line in history_lines(releases) if '"pruned"' not in line][-1]
-    assert (last["event"], last["release"]) == ("rolled-back", previous), last
-    assert last["detail"] == f"from {failed.group(1)}"
+    assert (last["event"], last["release"], last["detail"]) == (
+        "smoke-failed",
+        failed[1],
+        "private",
+    )
 
 
 def history_lines(releases: Path) -> list[str]:
@@ -516,7 +743,13 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
             time.sleep(0.2)
         listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
         assert "Lock held by deploy r-elsewhere (pid 1) since noon." in listed.stdout
-        back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
+        settings = deployment.checkout / "deploy/environments.toml"
+        original = settings.read_text()
+        settings.write_text(original.replace(f"lock_timeout = {LOCK_TIMEOUT}", "lock_timeout = 20"))
+        try:
+            back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
+        finally:
+            settings.write_text(original)
     finally:
         os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
@@ -549,24 +782,112 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
     assert inspected.returncode != 0, f"{v3_backend} is still on the host"
     # A container Docker no longer runs: releases says so, and its advice starts it again.
     current = (staging / "current").resolve().name
-    (frontend,) = on_target(
-        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-staging",
-        "--filter", "label=com.docker.compose.service=frontend",
-    ).split()  # fmt: skip
-    on_target("docker", "stop", frontend)
+    (frontend,) = [
+        cid
+        for cid, (_, _, service) in release_containers("cli-staging").items()
+        if service == "frontend"
+    ]
+    (proxy,) = on_target("docker", "ps", "-q", "--filter", "name=cli-staging-proxy-").split()
+    on_target("docker", "stop", frontend, proxy)
     listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
-    assert re.search(r"frontend exited[^.]*\. Not all running: `rollback --to ", listed.stdout)
+    assert re.search(
+        r"frontend exited[^.]*, proxy exited[^.]*\. Not all running: `rollback --to ", listed.stdout
+    ), listed.stdout
     again = deployment.call(
         f"rollback --env=staging --to={current} --ssh-key=file://{deployment.key}"
     )
     assert again.returncode == 0, readable(again.stderr)[-4000:]
-    ids = on_target(
-        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-staging"
-    ).split()
-    assert len(ids) == 2, ids
+    # The next command starts again what should run, and says so.
+    assert f"deploy-host: reconciled {current} started again: frontend proxy" in again.stdout
+    assert health(f"http://127.0.0.1:{STAGING_PORT}/api/health/", 5).release == current
+    ids = list(release_containers("cli-staging"))
+    assert len(ids) == 3, ids  # backend, frontend, the worker
+    ids += [proxy, accessory_container("cli-staging", "redis")]
     logs = on_target("docker", "inspect", "--format", "{{json .HostConfig.LogConfig}}", *ids)
     for line in logs.splitlines():
         assert json.loads(line) == {
             "Type": "json-file",
             "Config": {"max-file": "3", "max-size": "10m"},
         }
+
+
+def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """The README's first deploy command with no other argument: .env (the committed
+    .env.example, copied) points at staging's bundle under $HOME, the environments file
+    names the registry and asks for signatures, so `deploy` builds, publishes, signs with
+    the bundle's key, verifies and deploys this checkout."""
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
+    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
+    home = tmp_path / "home"
+    secrets = deployment.secrets
+    bundle = (
+        f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
+        f"DATABASE_URL={secrets['DATABASE_URL']}\n"
+        f"SECRET_KEY={secrets['SECRET_KEY']}\n"
+        f"REGISTRY_PASSWORD={secrets['REGISTRY_PASSWORD']}\n"
+    )
+    signing = (
+        f'COSIGN_KEY="{(deployment.key.parent / "ours/cosign.key").read_text().strip()}"\n'
+        f"COSIGN_PASSWORD={secrets['COSIGN_PASSWORD']}\n"
+    )
+    # Staging signs what it builds; production's file lacks the COSIGN_KEY it needs.
+    for env, text in (("staging", bundle + signing), ("production", bundle)):
+        (home / f".config/printshop/{env}.env").parent.mkdir(parents=True, exist_ok=True)
+        (home / f".config/printshop/{env}.env").write_text(text)
+    files = deployment.checkout
+    environments = (files / "deploy/environments.toml").read_text()
+    environments = environments.replace("require_signature = false", "require_signature = true")
+    for env in ("staging", "production"):
+        table = (
+            f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
+            "insecure_registry = true\noffline = true\n"
+        )
+        environments = environments.replace(f"[{env}]\n", table)
+    changes = {
+        "deploy/environments.toml": environments,
+        "deploy/cosign.pub": (files / "deploy/cosign.pub").read_text(),
+        ".env": (REPO / ".env.example").read_text(),
+    }
+    checkout = checkout_copy(tmp_path / "checkout", changes)
+
+    def typed(command: str) -> subprocess.CompletedProcess[str]:
+        done = deployment.cli.run(command, checkout, {"HOME": str(home), "USER": "typist"})
+        deployment.shows_no_secret(done.stdout + done.stderr, command)
+        return done
+
+    deployed = typed("dagger call deploy --env staging")
+    assert deployed.returncode == 0, readable(deployed.stderr)[-4000:]
+    assert f"to {registry}/cli-typed as deploy-" in deployed.stdout
+    assert "(commit unknown: give --commit)" in deployed.stdout
+    assert "signed with the environment's COSIGN_KEY" in deployed.stdout
+    running = running_images("cli-staging")
+    assert running
+    assert all(image.startswith(f"{registry}/cli-typed/") for image in running), running
+
+    listed = typed("dagger call releases --env staging")
+    assert listed.returncode == 0, readable(listed.stderr)[-4000:]
+    current = next(line for line in listed.stdout.splitlines() if line.startswith("*"))
+    assert "typist" in current, listed.stdout
+    planned = typed("dagger call migrate --env staging --dry-run")
+    assert planned.returncode == 0, readable(planned.stderr)[-4000:]
+    assert "No planned migration operations." in planned.stdout + planned.stderr
+
+    production = running_images("cli-production")
+    unsigned = typed("dagger call deploy --env production")
+    assert unsigned.returncode != 0
+    assert (
+        "Error: The production secrets (--production-secrets) hold no COSIGN_KEY, which "
+        "`deploy --env production` needs: add COSIGN_KEY=... to that file."
+    ) in unsigned.stderr, readable(unsigned.stderr)[-2000:]
+    assert running_images("cli-production") == production
+
+    (checkout / ".env").write_text("DEPLOY_STAGINGSECRETS=env://PRINTSHOP_UNSET_FOR_TEST\n")
+    refused = typed("dagger call deploy --env staging")
+    assert refused.returncode != 0
+    (sentence,) = [line for line in refused.stderr.splitlines() if line.startswith("Error: ")]
+    assert sentence.startswith(
+        "Error: The staging secrets (--staging-secrets) could not be read ("
+    ), sentence
+    assert running_images("cli-staging") == running

@@ -7,7 +7,11 @@ Sigstore; a foreign identity must fail.
 """
 
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from secrets import token_hex
 
 import anyio
 import dagger
@@ -58,54 +62,79 @@ def published(
     return backend, frontend, done.stdout + done.stderr
 
 
+@dataclass(frozen=True)
+class Images:
+    """The checkout's images, published once for both signing tests, and what was shown."""
+
+    backend: str
+    frontend: str
+    output: str
+    secrets: dict[str, str]  # each holds `canary`, which no output may show
+    canary: str
+
+
+@pytest.fixture(scope="module")
+def images(dagger_cli: DaggerCli, checkout: Path) -> Images:
+    canary = f"canary{token_hex(8)}"
+    given = {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"}
+    published_images = published(dagger_cli, checkout, "cli-signing", given)
+    return Images(*published_images, given, canary)
+
+
+def at_once(*calls: Callable[[], tuple[int, str]]) -> list[tuple[int, str]]:
+    """The calls run side by side (each `dagger` command loads the module on its own)."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
 def test_sign_then_verify_through_the_cli(
-    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
+    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, images: Images
 ) -> None:
-    secrets = {"REGISTRY_PASSWORD": f"registry-{canary}", "COSIGN_PASSWORD": f"key-{canary}"}
-    key_pairs(tmp_path, secrets["COSIGN_PASSWORD"])
-    backend, frontend, publish_output = published(dagger_cli, checkout, "cli-signing", secrets)
+    backend, frontend, canary = images.backend, images.frontend, images.canary
+    key_pairs(tmp_path, images.secrets["COSIGN_PASSWORD"])
 
     signed = dagger_cli.run(
         f"dagger call sign --digest={backend} --username=ci --password=env://REGISTRY_PASSWORD "
         f"--key=file://{tmp_path}/ours/cosign.key --key-password=env://COSIGN_PASSWORD {LOCAL}",
         checkout,
-        secrets,
+        images.secrets,
     )
     assert signed.returncode == 0, readable(signed.stderr)[-4000:]
     assert f"signed {backend}, SBOM attested for linux/amd64" in signed.stdout
 
-    def verify(digest: str, key: str) -> tuple[int, str]:
-        done = dagger_cli.run(
-            f"dagger call verify --digest={digest} --key={tmp_path}/{key}/cosign.pub "
-            "--offline --insecure-registry",
-            checkout,
-        )
-        return done.returncode, readable(done.stdout + done.stderr)
+    def verify(digest: str, key: str) -> Callable[[], tuple[int, str]]:
+        def run() -> tuple[int, str]:
+            done = dagger_cli.run(
+                f"dagger call verify --digest={digest} --key={tmp_path}/{key}/cosign.pub "
+                "--offline --insecure-registry",
+                checkout,
+            )
+            return done.returncode, readable(done.stdout + done.stderr)
 
-    code, output = verify(backend, "ours")
+        return run
+
+    (code, output), (code_foreign, foreign), (code_unsigned, unsigned) = at_once(
+        verify(backend, "ours"), verify(backend, "theirs"), verify(frontend, "ours")
+    )
     assert code == 0, output[-4000:]
     assert f"{backend}: signature and SBOM attestation verified" in output
-    code, foreign = verify(backend, "theirs")
-    assert code != 0
+    assert code_foreign != 0
     assert f"{backend} failed signature verification (" in foreign
-    code, unsigned = verify(frontend, "ours")
-    assert code != 0
+    assert code_unsigned != 0
     assert "no signatures found" in unsigned
-    for output in (publish_output, signed.stdout + signed.stderr, foreign):
+    for output in (images.output, signed.stdout + signed.stderr, foreign):
         assert canary not in output
         assert "Traceback" not in output
 
 
 def test_sign_keyless_with_a_private_fulcio_then_verify_the_identity(
-    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, canary: str
+    dagger_cli: DaggerCli, checkout: Path, tmp_path: Path, images: Images
 ) -> None:
     host = os.environ.get("PIPELINE_ENGINE_HOST_ADDRESS", "")
     binary = os.environ.get("PIPELINE_ENGINE_FULCIO", "")
     require(host, "no host address on the engine's network", ENGINE_FIX)
     require(Path(binary).is_file(), "no Fulcio binary (tools/engine/build-tools)", ENGINE_FIX)
-    backend, _, _ = published(
-        dagger_cli, checkout, "cli-keyless", {"REGISTRY_PASSWORD": f"registry-{canary}"}
-    )
+    backend, canary = images.backend, images.canary
     with (
         oidc_issuer(tmp_path / "issuer", host) as issuer,
         fulcio(binary, tmp_path, host, issuer) as ca,
@@ -123,20 +152,24 @@ def test_sign_keyless_with_a_private_fulcio_then_verify_the_identity(
         assert f"signed {backend}, SBOM attested for linux/amd64" in signed.stdout
         export_trusted_root(ca.url, ca.root_certificate(), tmp_path / "trusted_root.json")
 
-    def verify(identity: str) -> tuple[int, str]:
-        done = dagger_cli.run(
-            f"dagger call verify --digest={backend} --certificate-identity={identity} "
-            f"--certificate-oidc-issuer={issuer.url} "
-            f"--trusted-root={tmp_path}/trusted_root.json --offline --insecure-registry",
-            checkout,
-        )
-        return done.returncode, readable(done.stdout + done.stderr)
+    def verify(identity: str) -> Callable[[], tuple[int, str]]:
+        def run() -> tuple[int, str]:
+            done = dagger_cli.run(
+                f"dagger call verify --digest={backend} --certificate-identity={identity} "
+                f"--certificate-oidc-issuer={issuer.url} "
+                f"--trusted-root={tmp_path}/trusted_root.json --offline --insecure-registry",
+                checkout,
+            )
+            return done.returncode, readable(done.stdout + done.stderr)
 
-    code, output = verify("release@acme.example")
+        return run
+
+    (code, output), (code_foreign, foreign) = at_once(
+        verify("release@acme.example"), verify("intruder@acme.example")
+    )
     assert code == 0, output[-4000:]
     assert f"{backend}: signature and SBOM attestation verified" in output
-    code, foreign = verify("intruder@acme.example")
-    assert code != 0
+    assert code_foreign != 0
     assert f"{backend} failed signature verification (" in foreign
     for output in (signed.stdout + signed.stderr, foreign):
         assert token not in output

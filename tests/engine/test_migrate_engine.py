@@ -30,20 +30,30 @@ async def test_production_is_backed_up_then_migrated(
     database_url: dagger.Secret, tmp_path: Path
 ) -> None:
     p = await pipeline()
-    result = await p.migrate(Environment.PRODUCTION, database_url)
+    result = await p.migrate(
+        Environment.PRODUCTION, database_url, staging_secrets=None, production_secrets=None
+    )
     assert sorted(await result.entries()) == ["backup.dump", "migrate.txt", "plan.txt"]
     assert "Applying store.0001_initial... OK" in await result.file("migrate.txt").contents()
     await result.file("backup.dump").export(str(tmp_path / "backup.dump"))
     assert (tmp_path / "backup.dump").read_bytes()[:5] == b"PGDMP"
 
-    after = await p.migrate(Environment.STAGING, database_url, dry_run=True)
+    after = await p.migrate(
+        Environment.STAGING,
+        database_url,
+        dry_run=True,
+        staging_secrets=None,
+        production_secrets=None,
+    )
     assert "No planned migration operations." in await after.file("plan.txt").contents()
 
 
 async def test_unreachable_database_is_one_sentence_naming_the_host(engine: None) -> None:
     url = dag.set_secret("database-url", "postgres://app@db.invalid:5432/shop")
     with pytest.raises(PipelineError) as caught:
-        await (await pipeline()).migrate(Environment.STAGING, url)
+        await (await pipeline()).migrate(
+            Environment.STAGING, url, staging_secrets=None, production_secrets=None
+        )
     message = str(caught.value)
     assert message.startswith("Cannot reach the database at db.invalid:5432 (database shop)")
     assert "\n" not in message

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ci.choices import Environment
-from ci.environments import ENVIRONMENTS_FILE, SmokeSettings, parse, target
+from ci.environments import ENVIRONMENTS_FILE, Accessory, SmokeSettings, parse, target
 from ci.errors import PipelineError
 
 COMMITTED = (Path(__file__).parents[2] / ENVIRONMENTS_FILE).read_text()
@@ -148,17 +148,34 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "keep_releases": 3,
         "lock_timeout": 30,
         "pull_timeout": 120,
+        "drain_seconds": 0,
         "health_path": '"/healthz"',
         "health_release": "false",
         "smoke_paths": '["/api/v1/items/", "/"]',
+        "registry": '"ghcr.io/acme/shop"',
+        "registry_username": '"ci"',
+        "insecure_registry": "true",
+        "offline": "true",
     }
+    tables = {"workers", "accessories"}  # SERVICES below shows them
     for key in keys:
-        if key in optional:
+        if key in tables:
+            assert f"[staging.{key}" in SERVICES
+        elif key in optional:
             staging = parse(STAGING + f"{key} = {optional[key]}\n" + PRODUCTION)["staging"]
             value = tomllib.loads(f"v = {optional[key]}")["v"]
             assert getattr(staging, key) == (tuple(value) if isinstance(value, list) else value)
         else:
             assert f"{key} = " in STAGING
+
+
+def test_a_registry_that_is_no_repository_prefix_is_one_sentence() -> None:
+    text = STAGING + 'registry = "GHCR.io"\n' + PRODUCTION
+    assert error(text) == (
+        f"{ENVIRONMENTS_FILE}: [staging] registry 'GHCR.io' is not a registry and repository "
+        "prefix: give host/path in lower case, e.g. ghcr.io/acme/printshop (images go to "
+        ".../backend and .../frontend)."
+    )
 
 
 def test_an_arm64_host_is_accepted() -> None:
@@ -234,7 +251,7 @@ def test_smoke_paths_must_be_a_list_of_strings() -> None:
 
 def test_the_host_limits_go_to_the_host_script_in_one_word() -> None:
     text = STAGING + "keep_releases = 3\nlock_timeout = 30\n" + PRODUCTION
-    assert parse(text)["staging"].host_limits == "3:30:600"
+    assert parse(text)["staging"].host_limits == "3:30:600:10"
 
 
 def test_the_host_keeps_the_running_release_and_the_one_before() -> None:
@@ -253,4 +270,109 @@ def test_timeouts_are_whole_seconds_one_or_more(key: str) -> None:
 
 def test_the_smallest_limits_are_accepted() -> None:
     text = STAGING + "keep_releases = 2\nhealth_timeout = 1\nlock_timeout = 1\npull_timeout = 1\n"
-    assert parse(text + PRODUCTION)["staging"].host_limits == "2:1:1"
+    text += "drain_seconds = 0\n"
+    assert parse(text + PRODUCTION)["staging"].host_limits == "2:1:1:0"
+
+
+def test_the_old_release_drains_for_zero_seconds_or_more() -> None:
+    assert error(STAGING + "drain_seconds = -1\n" + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: [staging] drain_seconds must be a number of seconds, 0 or more."
+    )
+
+
+SERVICES = """[staging.workers]
+celery = "celery -A printshop worker --loglevel=info"
+
+[staging.accessories.redis]
+image = "redis:8"
+volume = "/data"
+command = "redis-server --appendonly yes"
+port = 6379
+"""
+
+
+def test_workers_and_accessories_are_tables_of_the_environment() -> None:
+    staging = parse(STAGING + SERVICES + PRODUCTION)["staging"]
+    assert staging.workers == {"celery": "celery -A printshop worker --loglevel=info"}
+    assert staging.accessories == {
+        "redis": Accessory("redis:8", "/data", "redis-server --appendonly yes", 6379)
+    }
+    production = parse(STAGING + SERVICES + PRODUCTION)["production"]
+    assert (production.workers, production.accessories) == ({}, {})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "sentence"),
+    [
+        (
+            'celery = "celery',
+            'celery = 1\nx = "celery',
+            "'workers' in [staging] must be a table of commands, NAME = \"COMMAND\", not "
+            "{'celery': 1, 'x': 'celery -A printshop worker --loglevel=info'}.",
+        ),
+        (
+            'volume = "/data"',
+            'volume = "/data"\nsize = 5',
+            "unknown key 'size' in [staging.accessories.redis]: the keys are image, volume, "
+            "command, port.",
+        ),
+        (
+            "port = 6379",
+            'port = "6379"',
+            "'port' in [staging.accessories.redis] must be a whole number, not '6379'.",
+        ),
+        (
+            'volume = "/data"\n',
+            "",
+            "[staging.accessories.redis] is missing 'volume' (see deploy/README.md).",
+        ),
+        (
+            'volume = "/data"',
+            'volume = "data"',
+            "[staging.accessories.redis] volume must be the path in the container, like /data.",
+        ),
+        (
+            "port = 6379",
+            "port = 70000",
+            "[staging.accessories.redis] port must be a TCP port, 1 to 65535.",
+        ),
+        (
+            "[staging.workers]\ncelery",
+            "[staging.workers]\nbackend",
+            "[staging] worker or accessory name 'backend' must be lowercase letters, digits and "
+            "-, start with a letter, and be neither backend, frontend nor another's name.",
+        ),
+        (
+            "[staging.accessories.redis]",
+            "[staging.accessories.celery]",
+            "[staging] worker or accessory name 'celery' must be lowercase letters, digits and "
+            "-, start with a letter, and be neither backend, frontend nor another's name.",
+        ),
+    ],
+)
+def test_a_bad_worker_or_accessory_is_one_sentence(old: str, new: str, sentence: str) -> None:
+    assert old in SERVICES
+    assert error(STAGING + SERVICES.replace(old, new) + PRODUCTION) == (
+        f"{ENVIRONMENTS_FILE}: {sentence}"
+    )
+
+
+def test_an_accessory_that_is_no_table_is_one_sentence() -> None:
+    text = STAGING + '[staging.accessories]\nredis = "redis:8"\n' + PRODUCTION
+    assert error(text) == (
+        f"{ENVIRONMENTS_FILE}: 'accessories' in [staging] must be a table of tables, "
+        "[ENV.accessories.NAME] with image and volume, not {'redis': 'redis:8'}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("port", "accepted"), [(0, True), (1, True), (65535, True), (65536, False), (-1, False)]
+)
+def test_an_accessory_port_is_a_tcp_port_or_none(port: int, accepted: bool) -> None:
+    text = STAGING + SERVICES.replace("port = 6379", f"port = {port}") + PRODUCTION
+    if accepted:
+        assert parse(text)["staging"].accessories["redis"].port == port
+    else:
+        assert error(text).endswith(
+            "[staging.accessories.redis] port must be a TCP port, 1 to 65535."
+        )

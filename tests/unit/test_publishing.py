@@ -1,9 +1,11 @@
 """Where `publish` pushes: registry addresses, and tags from branches, PRs, v-tags, latest."""
 
+import time
+
 import pytest
 
 from ci.errors import PipelineError
-from ci.publishing import digest_host, image_tags, is_content_race, registry_host
+from ci.publishing import deploy_tag, digest_host, image_tags, is_content_race, registry_host
 
 SHA = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
 
@@ -129,3 +131,11 @@ def test_a_push_that_met_another_export_of_the_same_blob_is_worth_another_try() 
     assert not is_content_race("ref dagger/1/x locked for 3ms: unavailable")
     assert not is_content_race("failed to open writer: ref x locked for 3ms")
     assert not is_content_race("unauthorized: authentication required")
+
+
+def test_a_deploy_without_images_tags_them_with_the_commit_or_the_time() -> None:
+    noon = time.strptime("2026-12-03 12:04:05", "%Y-%m-%d %H:%M:%S")
+    assert deploy_tag(SHA, noon) == SHA
+    assert deploy_tag("3f2c9a1", noon) == "3f2c9a1"
+    assert deploy_tag("unknown", noon) == "deploy-20261203T120405Z"
+    assert deploy_tag("3F2C9A1", noon) == "deploy-20261203T120405Z"

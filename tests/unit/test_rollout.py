@@ -1,11 +1,12 @@
 import ast
 import json
 import re
+import time
 
 import pytest
 
 from ci import rollout
-from ci.environments import Target
+from ci.environments import Accessory, Target
 from ci.errors import PipelineError
 from tests.support.process import REPO
 
@@ -62,15 +63,65 @@ def test_compose_file_runs_the_digests_with_secrets_from_the_env_file() -> None:
     made = release()
     project = json.loads(rollout.compose_file(TARGET, made))
     backend, frontend = project["services"]["backend"], project["services"]["frontend"]
-    assert project["name"] == "shop"
+    # A project per release, so that the new one starts beside the running one.
+    assert project["name"] == "shop-" + made.release.lower()
     assert (backend["image"], frontend["image"]) == (BACKEND, FRONTEND)
     assert backend["env_file"] == ["secrets.env"]
     assert backend["environment"]["RELEASE"] == made.release
     assert backend["environment"]["ALLOWED_HOSTS"].split(",")[0] == "shop.example.com"
     assert "DATABASE_URL" not in backend["environment"]
     assert "SECRET_KEY" not in backend["environment"]
-    assert frontend["ports"] == ["8081:8080"]
+    # No published port: the proxy owns it and reaches the frontend on the edge network.
+    assert "ports" not in frontend
+    private = rollout.private_name(made.release)
+    assert frontend["networks"] == {"default": {}, "edge": {"aliases": [private]}}
+    assert project["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
     assert frontend["depends_on"] == {"backend": {"condition": "service_healthy"}}
+
+
+@pytest.mark.parametrize(
+    ("release_id", "project", "private"),
+    [
+        (
+            "20261203T020000Z-0123456789ab",
+            "shop-20261203t020000z-0123456789ab",
+            "frontend-20261203t020000z-0123456789ab",
+        ),
+        ("r1.2_x", "shop-r1-2_x", "frontend-r1-2-x"),
+    ],
+)
+def test_release_names_follow_compose_and_host_name_rules(
+    release_id: str, project: str, private: str
+) -> None:
+    assert rollout.project_name(TARGET, release_id) == project
+    assert rollout.private_name(release_id) == private
+
+
+def test_the_proxy_owns_the_public_port_and_forwards_to_the_named_release() -> None:
+    proxy = json.loads(rollout.proxy_compose_file(TARGET, "nginx:1.29-alpine-slim"))
+    assert proxy["name"] == "shop-proxy"
+    service = proxy["services"]["proxy"]
+    assert service["ports"] == [f"8081:{rollout.PROXY_PORT}"]
+    assert service["networks"] == ["edge"]
+    assert service["volumes"] == ["./conf:/etc/nginx/conf.d:ro"]
+    assert proxy["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
+    check = f"wget -q -O /dev/null http://127.0.0.1:{rollout.PROXY_PORT}/.proxy-health"
+    assert service["healthcheck"]["test"] == ["CMD-SHELL", check]
+    site = rollout.proxy_site()
+    assert "location = /.proxy-health {" in site
+    assert f"listen {rollout.PROXY_PORT};" in site
+    assert "proxy_pass http://release;" in site
+    assert "proxy_set_header Host $http_host;" in site  # Django checks the public name
+    made = release()
+    upstream = rollout.upstream_file(made)
+    assert upstream.startswith("upstream release {")
+    assert f"server {rollout.private_name(made.release)}:{rollout.FRONTEND_PORT};" in upstream
+
+
+def test_the_backend_accepts_its_private_route() -> None:
+    made = release()
+    backend = json.loads(rollout.compose_file(TARGET, made))["services"]["backend"]
+    assert rollout.private_name(made.release) in backend["environment"]["ALLOWED_HOSTS"].split(",")
 
 
 def test_history_round_trip_and_table_marks_the_running_release() -> None:
@@ -149,6 +200,8 @@ COMPOSE_SERVICE_KEYS = {
     "healthcheck",
     "restart",
     "ports",
+    "networks",
+    "volumes",
     "depends_on",
     "logging",
 }
@@ -164,8 +217,14 @@ def app_booleans() -> tuple[set[str], set[str]]:
     return set(words[0]), set(words[1])
 
 
-def test_compose_services_use_only_keys_and_values_compose_knows() -> None:
-    project = json.loads(rollout.compose_file(TARGET, release()))
+@pytest.mark.parametrize("kind", ["release", "proxy"])
+def test_compose_services_use_only_keys_and_values_compose_knows(kind: str) -> None:
+    text = (
+        rollout.compose_file(TARGET, release())
+        if kind == "release"
+        else rollout.proxy_compose_file(TARGET, "nginx")
+    )
+    project = json.loads(text)
     for name, service in project["services"].items():
         assert set(service) <= COMPOSE_SERVICE_KEYS, name
         assert service["restart"] in RESTARTS_AFTER_REBOOT, name
@@ -186,10 +245,12 @@ def test_the_backend_gets_settings_the_app_reads_with_values_it_accepts() -> Non
 
 
 def test_the_backend_accepts_the_public_host_local_probes_and_the_frontends_proxy() -> None:
-    backend = json.loads(rollout.compose_file(TARGET, release()))["services"]["backend"]
+    made = release()
+    backend = json.loads(rollout.compose_file(TARGET, made))["services"]["backend"]
     # Django compares host names without regard to case.
     allowed = {host.lower() for host in backend["environment"]["ALLOWED_HOSTS"].split(",")}
-    assert allowed == {"shop.example.com", "localhost", "127.0.0.1", "backend"}
+    private = rollout.private_name(made.release)
+    assert allowed == {"shop.example.com", "localhost", "127.0.0.1", "backend", private}
     (extra,) = backend["extra_hosts"]
     name, target = extra.split(":")
     assert (name.lower(), target) == ("host.docker.internal", "host-gateway")
@@ -285,3 +346,72 @@ def test_a_current_release_not_all_running_says_how_to_start_it_again() -> None:
         "Containers of r1: backend running, frontend exited. Not all running: "
         "`rollback --to r1` starts them again."
     )
+
+
+SERVICES = Target(
+    **{
+        **TARGET.__dict__,
+        "workers": {"celery": "celery -A printshop worker --concurrency='2'"},
+        "accessories": {
+            "redis": Accessory("redis:8", "/data", "redis-server --appendonly yes", 6379),
+            "search": Accessory("search:1", "/var/lib/search"),
+        },
+    }
+)
+
+
+def test_workers_run_the_backend_image_and_settings_with_their_command() -> None:
+    made = release()
+    services = json.loads(rollout.compose_file(SERVICES, made))["services"]
+    backend, worker = services["backend"], services["celery"]
+    assert worker["image"] == BACKEND
+    assert worker["command"] == ["celery", "-A", "printshop", "worker", "--concurrency=2"]
+    assert worker["env_file"] == ["secrets.env"]  # the secrets, never in the file
+    assert worker["environment"] == backend["environment"]
+    # Healthy while it runs: the image's check asks an HTTP server a worker does not run.
+    assert worker["healthcheck"] == {**backend["healthcheck"], "test": ["CMD", "true"]}
+    assert worker["networks"] == backend["networks"] == ["default", "accessories"]
+
+
+def test_accessories_are_one_project_kept_across_releases() -> None:
+    project = json.loads(rollout.accessories_file(SERVICES))
+    assert project["name"] == "shop-accessories"
+    redis, search = project["services"]["redis"], project["services"]["search"]
+    assert redis["image"] == "redis:8"
+    assert redis["volumes"] == ["redis-data:/data"]
+    assert redis["command"] == ["redis-server", "--appendonly", "yes"]
+    assert redis["ports"] == ["127.0.0.1:6379:6379"]  # the host's loopback only
+    assert "command" not in search
+    assert "ports" not in search
+    assert set(project["volumes"]) == {"redis-data", "search-data"}
+    assert project["networks"]["accessories"] == {"external": True, "name": "shop-accessories"}
+    assert redis["networks"] == search["networks"] == list(project["networks"])
+    release_networks = json.loads(rollout.compose_file(SERVICES, release()))["networks"]
+    assert release_networks["accessories"] == project["networks"]["accessories"]
+    for name, service in project["services"].items():
+        assert set(service) <= COMPOSE_SERVICE_KEYS | {"command"}, name
+        assert service["restart"] in RESTARTS_AFTER_REBOOT, name
+
+
+def test_without_accessories_the_release_joins_no_accessories_network() -> None:
+    project = json.loads(rollout.compose_file(TARGET, release()))
+    assert "accessories" not in project["networks"]
+    assert "networks" not in project["services"]["backend"]
+
+
+def test_the_host_reads_the_files_a_key_a_line() -> None:
+    # deploy-host.sh reads each image reference and release field with sed, line by line.
+    made = release()
+    compose = rollout.compose_file(SERVICES, made).splitlines()
+    assert sum('"image": ' in line for line in compose) == 3  # backend, frontend, worker
+    meta = rollout.release_file(made).splitlines()
+    assert [line.strip() for line in meta if '"backend": ' in line] == [f'"backend": "{BACKEND}",']
+
+
+def test_a_release_made_later_has_the_greater_id() -> None:
+    # deploy-host.sh compares ids as text: of two deploys at once, the later one wins.
+    first = release()
+    time.sleep(0.002)
+    second = release()
+    assert re.fullmatch(r"\d{8}T\d{9}Z-0123456789ab", first.release)
+    assert second.release > first.release
