@@ -7,6 +7,7 @@ with the tool's own text. tests/README.md says which variant runs which stage, a
 """
 
 import json
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -68,6 +69,9 @@ def test_the_stages_a_variant_has_pass(
         done = dict(zip(functions, runs, strict=True))
     failed = {f: readable(d.stderr)[-6000:] for f, d in done.items() if d.returncode != 0}
     assert not failed, "\n".join(f"=== {f}\n{tail}" for f, tail in failed.items())
+    if "test" in done:  # every stage ran and passed, end-to-end's Playwright suite among them
+        table = readable(done["test"].stdout + done["test"].stderr)
+        assert re.search(r"end-to-end\s+PASS", table), table[-4000:]
     for function in set(functions) & set(VARIANTS[name].skipped):
         assert done[function].stdout.strip().startswith(function), done[function].stdout
         assert "skipped" in done[function].stdout
@@ -92,6 +96,24 @@ def test_a_dockerfile_builds_the_image_the_recipe_cannot(
         "System check identified no issues (0 silenced).",
         "10001",
     ], done.stdout
+
+
+def test_build_refuses_a_dockerfile_image_the_deploy_cannot_run(
+    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path, tmp_path: Path
+) -> None:
+    """flat-pip's Dockerfile.production without its HEALTHCHECK: `build` says what to add."""
+    copy = tmp_path / "flat-pip"
+    shutil.copytree(variants["flat-pip"], copy)
+    dockerfile = copy / "Dockerfile.production"
+    text = dockerfile.read_text()
+    dockerfile.write_text(re.sub(r"^HEALTHCHECK .*?\]\n", "", text, count=1, flags=re.S | re.M))
+    assert "HEALTHCHECK" not in dockerfile.read_text()
+    done = call(dagger_cli, checkout, copy, "build --platform=linux/amd64")
+    assert done.returncode != 0
+    assert (
+        "The backend image from Dockerfile.production cannot be deployed: add a HEALTHCHECK; "
+        "the deploy sends it traffic on port 8000 once its health check passes"
+    ) in readable(done.stderr)
 
 
 # A variant broken on purpose: (variant, file, text, broken text, function, tool's words).

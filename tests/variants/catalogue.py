@@ -66,7 +66,10 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
 
 
 def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
-    """uv with dependency groups in server/, POSTGRES_*, yarn, Biome, type-check in web/."""
+    """uv with dependency groups in server/, POSTGRES_*; yarn, Biome, type-check in web/.
+
+    web/ has no nginx configuration: end-to-end serves its build with the pipeline's.
+    """
     backend, frontend = root / "server", root / "web"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, frontend)
@@ -74,6 +77,7 @@ def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
     _pyproject_project(backend, shapes.runtime_pins(), {"dev": shapes.dev_tool_pins()})
     _lock(backend / "uv.lock", locked, [_tool("uv"), "lock"], backend)
     shapes.biome_instead_of_eslint(frontend, "2.3.8")
+    shapes.without_nginx(frontend)
     manifest = json.loads((frontend / "package.json").read_text())
     scripts = manifest["scripts"]
     scripts["type-check"] = scripts.pop("typecheck")
@@ -99,7 +103,10 @@ def workspace_out(root: Path, locked: bool) -> None:
 
 
 def pipenv(root: Path, locked: bool) -> None:
-    """Pipenv: a Pipfile with dev packages, and its lock."""
+    """Pipenv: a Pipfile with dev packages, and its lock.
+
+    Its pipeline.toml names no health path: end-to-end waits for the backend's port.
+    """
     backend = root / "backend"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, root / "frontend")
@@ -113,6 +120,7 @@ def pipenv(root: Path, locked: bool) -> None:
     packages = "\n".join(_pipfile_entry(p) for p in shapes.runtime_pins())
     dev = "\n".join(_pipfile_entry(p) for p in shapes.dev_tool_pins())
     (backend / "Pipfile").write_text(f"[packages]\n{packages}\n\n[dev-packages]\n{dev}\n")
+    shapes.pipeline_settings(root, '[backend]\nhealth-path = ""\n')
     with tempfile.TemporaryDirectory() as virtualenvs:
         # Pipenv makes the project a virtualenv to lock; here, one thrown away after.
         pipenv = {"WORKON_HOME": virtualenvs, "PIPENV_YES": "1", "PIPENV_NOSPIN": "1"}
@@ -263,7 +271,7 @@ VARIANTS = {
             },
             "frontend.package_manager": "pnpm",
         },
-        runs=("backend-test", "frontend-test"),
+        runs=("test",),
     ),
     "uv-postgres-yarn-biome": Variant(
         uv_postgres_yarn_biome,
@@ -284,6 +292,16 @@ VARIANTS = {
             "frontend.dir": "web",
             "frontend.package_manager": "yarn",
             "frontend.linter": "biome",
+            "frontend.image": {
+                "kind": "none",
+                "dockerfile": "",
+                "context": "",
+                "target": "",
+                "reason": "the built-in recipe serves the build with nginx and nginx/nginx.conf "
+                "and nginx/default.conf.template of the frontend, and web/nginx/nginx.conf and "
+                "web/nginx/default.conf.template are missing, and there is no "
+                "Dockerfile.production, Dockerfile.prod or Dockerfile in web/",
+            },
             "frontend.scripts": {
                 "typecheck": "type-check",
                 "test": "test:coverage",
@@ -292,7 +310,7 @@ VARIANTS = {
                 "e2e-quick": "e2e:quick",
             },
         },
-        runs=("backend-test", "frontend-test", "lint"),
+        runs=("test",),
     ),
     "workspace-out": Variant(
         workspace_out,
@@ -302,7 +320,7 @@ VARIANTS = {
             "frontend.package_manager": "npm",
             "frontend.build_output": "out",
         },
-        runs=("frontend-test",),
+        runs=("test",),
     ),
     "pipenv": Variant(
         pipenv,
@@ -312,8 +330,9 @@ VARIANTS = {
                 "files": ["backend/Pipfile", "backend/Pipfile.lock"],
                 "hashed": False,
             },
+            "backend.health_path": "",
         },
-        runs=("backend-test",),
+        runs=("test",),
     ),
 }
 

@@ -166,6 +166,19 @@ def without_end_to_end(frontend: Path) -> None:
     shutil.rmtree(frontend / "e2e")
 
 
+def without_nginx(frontend: Path) -> None:
+    """No nginx configuration of its own: end-to-end serves the build with the pipeline's.
+
+    The recipe cannot build the frontend image then (and no Dockerfile does).
+    """
+    shutil.rmtree(frontend / "nginx")
+
+
+def pipeline_settings(root: Path, text: str) -> None:
+    """A pipeline.toml at the root with `text`: what the repository sets for the pipeline."""
+    (root / "pipeline.toml").write_text(text)
+
+
 def biome_instead_of_eslint(frontend: Path, version: str) -> None:
     """Biome `version` lints instead of ESLint: no lint script (the pipeline runs Biome
     itself), ESLint's packages and config gone, biome.json written."""
