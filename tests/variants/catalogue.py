@@ -48,7 +48,7 @@ def flat_pip(root: Path, locked: bool) -> None:
 
 
 def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
-    """Poetry, split settings, a Redis cache, pnpm."""
+    """Poetry, split settings, a Redis cache, pnpm (hoisted, by its .npmrc)."""
     backend, frontend = root / "backend", root / "frontend"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, frontend)
@@ -59,6 +59,7 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
     # Into the tool's own environment, not a virtualenv of the project's.
     poetry = {"POETRY_VIRTUALENVS_CREATE": "false"}
     _lock(backend / "poetry.lock", locked, [*_python_tool("poetry"), "lock"], backend, poetry)
+    shapes.pnpm_hoisted(frontend)
     # pnpm's own import reads the npm lock into its own; then the npm lock goes.
     pnpm = ["npx", "--yes", f"pnpm@{versions.PNPM}", "import"]
     _lock(frontend / "pnpm-lock.yaml", locked, pnpm, frontend)
