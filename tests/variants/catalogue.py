@@ -106,7 +106,8 @@ def workspace_out(root: Path, locked: bool) -> None:
 def pipenv(root: Path, locked: bool) -> None:
     """Pipenv: a Pipfile with dev packages, and its lock.
 
-    Its pipeline.toml names no health path: end-to-end waits for the backend's port.
+    Its pipeline.toml names no health path: end-to-end waits for the backend's port. No
+    server among its packages: end-to-end installs gunicorn for it.
     """
     backend = root / "backend"
     shapes.copy_app(shapes.BACKEND, backend)
@@ -118,7 +119,9 @@ def pipenv(root: Path, locked: bool) -> None:
         "requirements-dev.in",
     ):
         (backend / name).unlink()
-    packages = "\n".join(_pipfile_entry(p) for p in shapes.runtime_pins())
+    # No server among its packages (its image would bring one): end-to-end adds gunicorn.
+    pins = [p for p in shapes.runtime_pins() if not p.startswith("gunicorn==")]
+    packages = "\n".join(_pipfile_entry(p) for p in pins)
     dev = "\n".join(_pipfile_entry(p) for p in shapes.dev_tool_pins())
     (backend / "Pipfile").write_text(f"[packages]\n{packages}\n\n[dev-packages]\n{dev}\n")
     shapes.pipeline_settings(root, '[backend]\nhealth-path = ""\n')
