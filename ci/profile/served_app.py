@@ -28,8 +28,8 @@ DEMO_COMMANDS = ("load_demo_data", "seed_demo_data", "demo_data", "seed")
 def health_path(tree: SourceTree, backend: BackendProfile, config: dict[str, Any]) -> Found[str]:
     """The path answering when the backend is up ("" none), and the file that routes it."""
     if "health-path" in config:
-        chosen = config["health-path"].strip("/")
-        return Found(f"/{chosen}/" if chosen else "", "pipeline.toml")
+        chosen = config["health-path"].lstrip("/")
+        return Found(f"/{chosen}" if chosen else "", "pipeline.toml")
     where = backend.dir.value
     settings = backend.production_settings.value
     texts = settings_texts(tree, where, settings)

@@ -69,7 +69,9 @@ def test_settings_without_a_root_urlconf_name_none() -> None:
     )
 
 
-@pytest.mark.parametrize(("setting", "path"), [('"/status/ok"', "/status/ok/"), ('""', "")])
+@pytest.mark.parametrize(
+    ("setting", "path"), [('"/status/ok"', "/status/ok"), ('"healthz/"', "/healthz/"), ('""', "")]
+)
 def test_the_health_path_is_a_setting(setting: str, path: str) -> None:
     files = {
         ROOT_URLS: 'urlpatterns = [path("health/", ok)]',
