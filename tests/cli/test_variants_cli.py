@@ -77,43 +77,42 @@ def test_the_stages_a_variant_has_pass(
         assert "skipped" in done[function].stdout
 
 
-def test_a_dockerfile_builds_the_image_the_recipe_cannot(
-    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path
+def test_a_dockerfile_builds_the_image_the_recipe_cannot_and_build_checks_it(
+    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path, tmp_path: Path
 ) -> None:
     """flat-pip's requirements have no hashes, so its Dockerfile.production builds the backend.
 
     One platform only (amd64, native: no emulation); the image runs Django's checks with
     its own dependencies and source, as its own user (the Dockerfile's USER), and holds no
-    frontend (its .dockerignore applied).
+    frontend (its .dockerignore applied). At once, in a copy whose Dockerfile has no
+    HEALTHCHECK, `build` fails saying what to add for the deploy.
     """
     script = "python manage.py check && id -u && test ! -e frontend"
     checks = f'with-exec --args=sh,-c,"{script}" stdout'
     image = "build --platform=linux/amd64 backend"
     settings = "with-env-variable --name=SECRET_KEY --value=checks-only"
-    done = call(dagger_cli, checkout, variants["flat-pip"], f"{image} {settings} {checks}")
-    assert done.returncode == 0, readable(done.stderr)[-6000:]
-    assert done.stdout.splitlines()[-2:] == [
-        "System check identified no issues (0 silenced).",
-        "10001",
-    ], done.stdout
-
-
-def test_build_refuses_a_dockerfile_image_the_deploy_cannot_run(
-    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path, tmp_path: Path
-) -> None:
-    """flat-pip's Dockerfile.production without its HEALTHCHECK: `build` says what to add."""
     copy = tmp_path / "flat-pip"
     shutil.copytree(variants["flat-pip"], copy)
     dockerfile = copy / "Dockerfile.production"
     text = dockerfile.read_text()
     dockerfile.write_text(re.sub(r"^HEALTHCHECK .*?\]\n", "", text, count=1, flags=re.S | re.M))
     assert "HEALTHCHECK" not in dockerfile.read_text()
-    done = call(dagger_cli, checkout, copy, "build --platform=linux/amd64")
-    assert done.returncode != 0
+    calls = {
+        variants["flat-pip"]: f"{image} {settings} {checks}",
+        copy: "build --platform=linux/amd64",
+    }
+    with ThreadPoolExecutor(len(calls)) as pool:
+        built, refused = pool.map(lambda c: call(dagger_cli, checkout, *c), calls.items())
+    assert built.returncode == 0, readable(built.stderr)[-6000:]
+    assert built.stdout.splitlines()[-2:] == [
+        "System check identified no issues (0 silenced).",
+        "10001",
+    ], built.stdout
+    assert refused.returncode != 0
     assert (
         "The backend image from Dockerfile.production cannot be deployed: add a HEALTHCHECK; "
         "the deploy sends it traffic on port 8000 once its health check passes"
-    ) in readable(done.stderr)
+    ) in readable(refused.stderr)
 
 
 # A variant broken on purpose: (variant, file, text, broken text, function, tool's words).
