@@ -10,11 +10,13 @@ from dagger import Doc, dag, field, object_type
 from ci.concurrency import Stage, past_content_races, run_stages
 from ci.decorators import function
 from ci.errors import PipelineError
-from ci.report import require_passed
+from ci.report import failure_text, require_passed
 from ci.stages.images import PLATFORMS
 
 # Builds are reproducible by default: `created` is the Unix epoch unless given.
 EPOCH = "1970-01-01T00:00:00Z"
+# The port the deploy serves each image on (deploy/README.md, ci/rollout.py's Compose file).
+DEPLOY_PORTS = {"backend": 8000, "frontend": 8080}
 
 
 def checked_platforms(platforms: list[str] | None) -> list[str]:
@@ -48,6 +50,47 @@ def oci_labels(source_url: str, revision: str, version: str, created: str) -> di
         f"{prefix}.version": version,
         f"{prefix}.created": created,
     }
+
+
+def deploy_gap(
+    part: str, dockerfile: str, healthcheck: bool, exposed: list[int], command: list[str]
+) -> str | None:
+    """What `part`'s image from `dockerfile` lacks for the deploy, as one sentence, or None.
+
+    The deploy waits for each container's HEALTHCHECK to pass and sends traffic to
+    DEPLOY_PORTS[part]: the image must expose that port or its command must name it.
+    """
+    port = DEPLOY_PORTS[part]
+    missing = [] if healthcheck else ["a HEALTHCHECK"]
+    if exposed and port not in exposed:
+        listed = ", ".join(map(str, exposed))
+        missing.append(f"EXPOSE {port} with its server listening there (it exposes {listed})")
+    elif not exposed and not any(str(port) in arg for arg in command):
+        why = f"its command names no port {port}"
+        missing.append(f"EXPOSE {port} with its server listening there ({why})")
+    if not missing:
+        return None
+    return (
+        f"The {part} image from {dockerfile} cannot be deployed: add {' and '.join(missing)}; "
+        f"the deploy sends it traffic on port {port} once its health check passes "
+        "(deploy/README.md)."
+    )
+
+
+async def check_deployable(part: str, dockerfile: str, image: dagger.Container) -> None:
+    """Fail in one sentence when `image` (from `dockerfile`) lacks what the deploy needs."""
+    try:
+        await image.docker_healthcheck().args()
+        healthcheck = True
+    except dagger.InvalidQueryError:  # the image has none: the engine answers null
+        healthcheck = False
+    except dagger.ExecError as exc:
+        raise PipelineError(f"Building the {part} image failed: {failure_text(exc)}") from None
+    exposed = [await port.port() for port in await image.exposed_ports()]
+    command = [*await image.entrypoint(), *await image.default_args()]
+    gap = deploy_gap(part, dockerfile, healthcheck, exposed, command)
+    if gap:
+        raise PipelineError(gap)
 
 
 def size_table(sizes: list[tuple[str, str, int]]) -> str:

@@ -30,9 +30,17 @@ from ci.flows import deploy as deploy_flow
 from ci.flows import event_run
 from ci.flows import release as release_flow
 from ci.flows.release import Published, ReleaseSteps
-from ci.images import EPOCH, Images, checked_platforms, measured, oci_labels
+from ci.images import (
+    EPOCH,
+    Images,
+    check_deployable,
+    checked_platforms,
+    measured,
+    oci_labels,
+)
 from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
+from ci.profile.image_source import DOCKERFILE
 from ci.profile.model import profile_of
 from ci.publishing import deploy_tag, image_tags, registry_host
 from ci.publishing import digest_host as registry_host_of
@@ -337,13 +345,17 @@ class Pipeline:
 
     @function
     async def frontend_reports(self) -> dagger.Directory:
-        """The frontend's reports/ (JUnit, coverage), also when the suite fails (see exit-code)."""
+        """The frontend's test reports, also when the suite fails (see exit-code).
+
+        Its coverage directory's top folder: reports/ (JUnit beside it) or coverage/.
+        """
         app = self._frontend_app
         container = frontend.frontend_tests(app, self.node_version, dagger.ReturnType.ANY)
         if container is None:
             reason = skips.frontend_test(self._profile)
             raise PipelineError(f"No frontend tests to report on: {reason}.")
-        return await _reports(container, f"{app.workdir}/{frontend.REPORTS_DIR}")
+        reports_dir = commands.frontend_reports_dir(app.profile)
+        return await _reports(container, f"{app.workdir}/{reports_dir}")
 
     @function
     @check
@@ -485,7 +497,9 @@ class Pipeline:
         platforms = checked_platforms(platform)
         labels = oci_labels(source_url, revision, version, created)
         backends, frontends = self._image_variants(platforms, labels)
-        return await measured(platforms, backends, frontends)
+        built = await measured(platforms, backends, frontends)
+        await self._check_deployable(backends, frontends)
+        return built
 
     @function(cache="never")
     async def publish(
@@ -544,9 +558,9 @@ class Pipeline:
     ) -> Published:
         """Both images for `platforms` with `labels`, pushed under each tag; their digests."""
         host = registry_host(registry)
-        variants = dict(
-            zip(("backend", "frontend"), self._image_variants(platforms, labels), strict=True)
-        )
+        backends, frontends = self._image_variants(platforms, labels)
+        await self._check_deployable(backends, frontends)
+        variants = {"backend": backends, "frontend": frontends}
         pusher = dag.container().with_registry_auth(host, username, password)
         digests = []
         for name, containers in variants.items():
@@ -1258,6 +1272,21 @@ class Pipeline:
         labels = oci_labels("unknown", "unknown", "dev", EPOCH)
         return supply_chain.named_images(platforms, *self._image_variants(platforms, labels))
 
+    async def _check_deployable(
+        self, backends: list[dagger.Container], frontends: list[dagger.Container]
+    ) -> None:
+        """Each image from a Dockerfile has what the deploy needs.
+
+        Checked on one platform's image: its config is the Dockerfile's on all.
+        """
+        profile = self._profile
+        for part, found, variants in (
+            ("backend", profile.backend.image, backends),
+            ("frontend", profile.frontend.image, frontends),
+        ):
+            if found.value.kind == DOCKERFILE:
+                await check_deployable(part, found.value.dockerfile, variants[0])
+
     def _image_variants(
         self, platforms: list[str], labels: dict[str, str]
     ) -> tuple[list[dagger.Container], list[dagger.Container]]:
@@ -1288,12 +1317,11 @@ class Pipeline:
     def end_to_end_env(self) -> dagger.Container:
         """The Playwright container with the whole app bound as frontend: chain `terminal`."""
         stack = e2e.app_stack(
-            self._backend,
+            self._backend_app,
             self._frontend_app,
             self.python_version,
             self.node_version,
             self.postgres_version,
-            self._served,
         )
         return e2e.e2e_env(self._frontend_app, stack)
 

@@ -100,6 +100,10 @@ UV = "0.13.9"
 PIPENV = "2026.10.3"
 COVERAGE = "7.17.5"
 XMLRUNNER = "4.0.0"  # unittest-xml-reporting: JUnit XML of `manage.py test`
+# The servers the end-to-end stack adds when the backend's lock has none.
+GUNICORN = "27.0.1"
+UVICORN = "0.55.0"
+DAPHNE = "4.2.3"
 # The JavaScript package managers npm does not bring (installed with npm, in the image).
 PNPM = "10.34.8"
 YARN = "1.22.22"

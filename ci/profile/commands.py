@@ -28,6 +28,11 @@ BACKEND_LINT = {
 # The names of the lint stages of each tool (`ruff` runs two commands).
 LINT_NAMES = {"ruff": ["ruff", "ruff-format"]}
 
+BACKEND_PORT = 8000  # where a served backend listens
+MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
+# The servers a backend is served by, each pinned for when its lock lacks it.
+SERVERS = {"gunicorn": versions.GUNICORN, "uvicorn": versions.UVICORN, "daphne": versions.DAPHNE}
+
 
 def python_install(install: PythonInstall, backend_dir: str) -> list[list[str]]:
     """The commands installing the backend's dependencies from its own lock, frozen."""
@@ -101,6 +106,46 @@ def backend_lint(profile: BackendProfile) -> dict[str, list[str]]:
     return commands
 
 
+def serve_command(bind: str, application: str, server: str = "gunicorn") -> list[str]:
+    """`server` serving `application` (module:callable) on `bind` (host:port), logging requests.
+
+    gunicorn for a WSGI application; uvicorn or daphne for an ASGI one.
+    """
+    host, port = bind.rsplit(":", 1)
+    if server == "uvicorn":
+        return ["python", "-m", "uvicorn", application, f"--host={host}", f"--port={port}"]
+    if server == "daphne":
+        return ["daphne", "-b", host, "-p", port, application]
+    gunicorn = ["python", "-m", "gunicorn", application]
+    return [*gunicorn, f"--bind={bind}", "--workers=2", "--access-logfile=-"]
+
+
+def server_install(profile: BackendProfile) -> list[str]:
+    """Installs the backend's server (pinned) unless its lock already did."""
+    server = profile.server.value
+    pinned = shlex.join(["pip", "install", f"{server}=={SERVERS[server]}"])
+    return ["sh", "-c", f'python -c "import {server}" 2>/dev/null || {pinned}']
+
+
+def backend_start(profile: BackendProfile) -> list[list[str]]:
+    """How the end-to-end stack starts the backend: migrate, load demo data if any, serve."""
+    demo = [["python", "manage.py", *profile.demo_data.value]] if profile.demo_data.value else []
+    bind = f"0.0.0.0:{BACKEND_PORT}"
+    serve = serve_command(bind, profile.application.value, profile.server.value)
+    return [MIGRATE_COMMAND, *demo, serve]
+
+
+def readiness_script(health_path: str) -> str:
+    """Python succeeding once the served backend answers `health_path` ("": its port).
+
+    The python images have no curl: the check asks with the standard library.
+    """
+    if not health_path:
+        return f"import socket; socket.create_connection(('127.0.0.1', {BACKEND_PORT}), 4)"
+    url = f"http://127.0.0.1:{BACKEND_PORT}{health_path}"
+    return f"import urllib.request; urllib.request.urlopen('{url}', timeout=4)"
+
+
 def js_install(profile: FrontendProfile) -> list[list[str]]:
     """The commands installing the frontend's dependencies from its lock, frozen."""
     flags = list(profile.install_flags.value)
@@ -144,6 +189,14 @@ def frontend_test(profile: FrontendProfile) -> list[str] | None:
     """The frontend's unit tests (its test script), or None when it has none."""
     script = profile.scripts.value.get("test")
     return js_run(profile, script) if script else None
+
+
+def frontend_reports_dir(profile: FrontendProfile) -> str:
+    """Where the frontend's unit tests leave their reports: its coverage directory's top.
+
+    `reports` for reports/coverage, so JUnit written beside it comes too.
+    """
+    return profile.coverage_dir.value.split("/", 1)[0] or "coverage"
 
 
 def frontend_build(profile: FrontendProfile) -> list[str] | None:

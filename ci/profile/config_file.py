@@ -19,6 +19,8 @@ KEYS = {
         "services": list,
         "linters": list,
         "test-env": dict,
+        "health-path": str,
+        "demo-data": str,
         **IMAGE_KEYS,
     },
     "frontend": {
@@ -27,6 +29,7 @@ KEYS = {
         "scripts": dict,
         "build-output": str,
         "install-flags": list,
+        "coverage-dir": str,
         **IMAGE_KEYS,
     },
 }

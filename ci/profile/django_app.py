@@ -155,7 +155,7 @@ def module_files(where: str, module: str) -> list[str]:
     return [f"{path}.py", f"{path}/__init__.py"]
 
 
-def _settings_texts(tree: SourceTree, where: str, module: str) -> list[tuple[str, str]]:
+def settings_texts(tree: SourceTree, where: str, module: str) -> list[tuple[str, str]]:
     """(path, text) of the settings module and its siblings (split settings), module first."""
     own = [p for p in module_files(where, module) if tree.has(p)]
     package = parent(own[0]) if own else join(where, module.rsplit(".", 1)[0].replace(".", "/"))
@@ -177,7 +177,7 @@ def _application(
     tree: SourceTree, where: str, settings: str, deps: str
 ) -> tuple[Found[str], Found[str]]:
     found: dict[str, tuple[str, str]] = {}
-    for path, text in _settings_texts(tree, where, settings):
+    for path, text in settings_texts(tree, where, settings):
         for kind, dotted in APPLICATION.findall(text):
             found.setdefault(kind, (dotted, path))
     if "WSGI" in found:
@@ -247,7 +247,7 @@ def _coverage(deps: str, runner: str, install: Found[PythonInstall]) -> Found[bo
 
 def _database_variables(tree: SourceTree, where: str, settings: str) -> Found[tuple[str, ...]]:
     names: dict[str, str] = {}
-    for path, text in _settings_texts(tree, where, settings):
+    for path, text in settings_texts(tree, where, settings):
         for name in DATABASE_VARIABLE.findall(text):
             names.setdefault(name, path)
     if not names:
@@ -261,7 +261,7 @@ def _services(
     for package in REDIS_PACKAGES:
         if depends_on(deps, package):
             return Found(("redis",), f"{package} in {install.source}")
-    for path, text in _settings_texts(tree, where, settings):
+    for path, text in settings_texts(tree, where, settings):
         if REDIS_HINT.search(text):
             return Found(("redis",), path)
     return Found(())

@@ -7,7 +7,7 @@ from typing import Any
 from ci import versions
 from ci.errors import PipelineError
 from ci.profile.model import Found, FrontendProfile, overridden
-from ci.profile.tree import SourceTree, ancestors, join, parent, shallowest
+from ci.profile.tree import SourceTree, ancestors, join, normal, parent, shallowest
 from ci.profile.versions_found import node_in_range, supported_node
 
 LOCKS = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("package-lock.json", "npm"))
@@ -24,6 +24,10 @@ LOCK_FILES = tuple(lock for lock, _ in LOCKS)
 PLAYWRIGHT_CONFIGS = ("playwright.config.ts", "playwright.config.js", "playwright.config.mjs")
 CYPRESS_CONFIGS = ("cypress.config.ts", "cypress.config.js", "cypress.json")
 OUT_DIR = re.compile(r"outDir\s*:\s*['\"]([^'\"]+)['\"]")
+# Where the unit tests write their coverage: Vitest's reportsDirectory, Jest's coverageDirectory.
+COVERAGE_DIR = re.compile(r"(?:reportsDirectory|coverageDirectory)['\"]?\s*:\s*['\"]([^'\"]+)['\"]")
+VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs")
+JEST_CONFIGS = ("jest.config.js", "jest.config.ts", "jest.config.cjs", "jest.config.mjs")
 
 
 def frontend_dir(tree: SourceTree, chosen: str | None) -> Found[str]:
@@ -70,6 +74,7 @@ def detect_frontend(
         end_to_end=_end_to_end(tree, where),
         typescript=_typescript(tree, where),
         install_flags=overridden(config, "install-flags", Found(())),
+        coverage_dir=overridden(config, "coverage-dir", _coverage_dir(tree, where, path)),
     )
 
 
@@ -121,7 +126,7 @@ def _node(tree: SourceTree, where: str, manifest: dict[str, Any]) -> Found[str]:
 
 
 def _build_output(tree: SourceTree, where: str, deps: dict[str, str], path: str) -> Found[str]:
-    for name in ("vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs"):
+    for name in VITE_CONFIGS:
         config = join(where, name)
         match = OUT_DIR.search(tree.text(config))
         if match:
@@ -133,6 +138,16 @@ def _build_output(tree: SourceTree, where: str, deps: dict[str, str], path: str)
     if "next" in deps:
         return Found("out", path)
     return Found("dist")
+
+
+def _coverage_dir(tree: SourceTree, where: str, manifest: str) -> Found[str]:
+    """Where the unit tests' coverage goes: the test config's setting, else `coverage`."""
+    for name in (*VITE_CONFIGS, *JEST_CONFIGS, "package.json"):
+        path = join(where, name)
+        match = COVERAGE_DIR.search(tree.text(path))
+        if match:
+            return Found(normal(match.group(1)), path)
+    return Found("coverage", manifest)
 
 
 def _end_to_end(tree: SourceTree, where: str) -> Found[str]:

@@ -73,6 +73,11 @@ class BackendProfile:
     migration_apps: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
     test_env: Found[dict[str, str]] = field(default_factory=lambda: Found({}))
     image: Found[ImageSource] = field(default_factory=lambda: Found(ImageSource()))
+    # What the end-to-end stack serves (ci/profile/served_app.py): the path that answers
+    # when the backend is up ("" none: ready when its port answers), and the manage.py
+    # command loading demo data (() none: nothing loaded).
+    health_path: Found[str] = field(default_factory=lambda: Found(""))
+    demo_data: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
 
     @property
     def project(self) -> str:
@@ -96,6 +101,7 @@ class FrontendProfile:
     typescript: Found[bool] = field(default_factory=lambda: Found(False))
     install_flags: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
     image: Found[ImageSource] = field(default_factory=lambda: Found(ImageSource()))
+    coverage_dir: Found[str] = field(default_factory=lambda: Found("coverage"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from rich.table import Table
 from ci.profile import commands, skips
 from ci.profile.model import AppProfile, Found, ImageSource
 
-MIGRATE = ["python", "manage.py", "migrate", "--noinput"]
+MIGRATE = commands.MIGRATE_COMMAND
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,50 @@ def stages(profile: AppProfile) -> list[PlannedStage]:
             f"{front.scripts.source}, into {front.build_output.value}/",
             None,
         ),
-        _optional(
-            "end-to-end",
-            commands.end_to_end(front, "quick"),
-            front.end_to_end.source,
-            skips.end_to_end(profile),
-        ),
+        _end_to_end(profile),
     ]
     reason = skips.backend_lint(profile)
     return [*([PlannedStage("lint: backend", skipped=reason)] if reason else []), *planned]
+
+
+def _end_to_end(profile: AppProfile) -> PlannedStage:
+    """The suite, after what the backend service runs to start, and what the stack serves."""
+    suite = commands.end_to_end(profile.frontend, "quick")
+    if suite is None:
+        return PlannedStage("end-to-end", skipped=skips.end_to_end(profile) or "")
+    back = profile.backend
+    started = [commands.server_install(back), *commands.backend_start(back)]
+    return PlannedStage("end-to-end", [*started, suite], "; ".join(served(profile)))
+
+
+def served(profile: AppProfile) -> list[str]:
+    """What the end-to-end stack serves, and why: the suite, the backend, the frontend."""
+    back, front = profile.backend, profile.frontend
+    health = back.health_path
+    ready = f"ready when {health.value} answers" if health.value else "ready when its port answers"
+    demo = back.demo_data
+    loaded = f"demo data by manage.py {shlex.join(demo.value)}" if demo.value else "no demo data"
+    dockerfiles = [
+        part
+        for part, image in (("backend", back.image.value), ("frontend", front.image.value))
+        if image.kind == "dockerfile"
+    ]
+    backend = (
+        f"the backend installed as backend-test installs it, served by {back.server.value} "
+        f"({back.server.source}), {ready} ({health.source}), {loaded} ({demo.source})"
+    )
+    if front.image.value.reason:
+        nginx = "the pipeline's own nginx config, /api/ and /admin/ proxied"
+        why = f"the recipe's nginx files are missing: {front.image.source}"
+        frontend = f"the build in {front.build_output.value}/ under {nginx} ({why})"
+    else:
+        frontend = f"the recipe's frontend image ({front.image.source})"
+    parts = [f"Playwright ({front.end_to_end.source})", backend, frontend]
+    if dockerfiles:
+        parts.append(
+            f"not the {' and '.join(dockerfiles)} Dockerfile's image: `build` makes and checks it"
+        )
+    return parts
 
 
 def _check_source(command: list[str], profile: AppProfile) -> str:

@@ -25,6 +25,11 @@ NAMES_READ = (
     "settings.py",
     "wsgi.py",
     "asgi.py",
+    "urls.py",
+    "jest.config.js",
+    "jest.config.ts",
+    "jest.config.cjs",
+    "jest.config.mjs",
     "vite.config.ts",
     "vite.config.js",
     "vite.config.mts",
@@ -39,7 +44,12 @@ PATTERNS_READ = (
     "settings_*.py",
 )
 # Only their presence matters: by path pattern, then by name.
-PATTERNS_SEEN = ("migrations/__init__.py", "nginx/nginx.conf", "nginx/default.conf.template")
+PATTERNS_SEEN = (
+    "migrations/__init__.py",
+    "commands/*.py",
+    "nginx/nginx.conf",
+    "nginx/default.conf.template",
+)
 NAMES_SEEN = (
     "poetry.lock",
     "uv.lock",

@@ -19,31 +19,13 @@ from ci.stages.redis import REDIS_ALIAS, redis_service, redis_url
 WORKDIR = "/app"
 REPORTS_DIR = commands.REPORTS_DIR
 STATIC_DIR = "staticfiles"  # STATIC_ROOT in the project's settings.py
-SERVER_PORT = 8000
+SERVER_PORT = commands.BACKEND_PORT
 
 MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", "--dry-run"]
-MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
-DEMO_DATA_COMMAND = ["python", "manage.py", "load_demo_data"]
+MIGRATE_COMMAND = commands.MIGRATE_COMMAND
+# What the recipe's image checks (the reference app's health path).
 HEALTH_PATH = "/api/health/"
-# The python images have no curl: the health check asks with the standard library.
-HEALTHCHECK_SCRIPT = (
-    "import urllib.request; "
-    f"urllib.request.urlopen('http://127.0.0.1:{SERVER_PORT}{HEALTH_PATH}', timeout=4)"
-)
-
-
-def serve_command(bind: str, application: str, server: str = "gunicorn") -> list[str]:
-    """`server` serving `application` (module:callable) on `bind` (host:port), logging requests.
-
-    gunicorn for a WSGI application; uvicorn or daphne for an ASGI one.
-    """
-    host, port = bind.rsplit(":", 1)
-    if server == "uvicorn":
-        return ["python", "-m", "uvicorn", application, f"--host={host}", f"--port={port}"]
-    if server == "daphne":
-        return ["daphne", "-b", host, "-p", port, application]
-    gunicorn = ["python", "-m", "gunicorn", application]
-    return [*gunicorn, f"--bind={bind}", "--workers=2", "--access-logfile=-"]
+HEALTHCHECK_SCRIPT = commands.readiness_script(HEALTH_PATH)
 
 
 def serve_settings(db_url: str, release: str) -> dict[str, str]:
@@ -141,6 +123,20 @@ def backend_base(app: BackendApp, python_version: str) -> dagger.Container:
     return container.with_directory(WORKDIR, app.directory)
 
 
+def served_settings(profile: BackendProfile, release: str) -> dict[str, str]:
+    """Environment of the backend the end-to-end stack serves.
+
+    Its production settings module over the test database (every common name of it),
+    plain HTTP, and the repository's `[backend] test-env` last.
+    """
+    return (
+        database_settings(profile)
+        | serve_settings(database_url(), release)
+        | {"DJANGO_SETTINGS_MODULE": profile.production_settings.value}
+        | dict(profile.test_env.value)
+    )
+
+
 def backend_runtime(backend: dagger.Directory, python_version: str) -> dagger.Container:
     """The runtime dependencies only (requirements.txt), then the source: what the app serves."""
     return with_locked_requirements(
@@ -149,33 +145,31 @@ def backend_runtime(backend: dagger.Directory, python_version: str) -> dagger.Co
 
 
 def backend_server(
-    backend: dagger.Directory,
-    python_version: str,
-    postgres_version: str,
-    release: str,
-    application: str,
-    server: str = "gunicorn",
+    app: BackendApp, python_version: str, postgres_version: str, release: str
 ) -> dagger.Service:
-    """The backend served by its server on port 8000 over a fresh, migrated PostgreSQL.
+    """The backend served over a fresh PostgreSQL (and Redis), the way its profile says.
 
-    Migrations and demo data load when the service starts, against the database
-    it is bound to; it is ready when /api/health/ answers 200.
+    It is installed as backend-test installs it (the same layer), plus its server when the
+    lock lacks it. At start it migrates, loads demo data (if the profile names a command)
+    and serves on port 8000; it is ready when the health path answers (else the port).
     """
-    start = " && ".join(
-        [
-            shlex.join(MIGRATE_COMMAND),
-            shlex.join(DEMO_DATA_COMMAND),
-            "exec " + shlex.join(serve_command(f"0.0.0.0:{SERVER_PORT}", application, server)),
-        ]
+    profile = app.profile
+    *setup, serve = commands.backend_start(profile)
+    start = " && ".join([*map(shlex.join, setup), "exec " + shlex.join(serve)])
+    container = with_dependencies(python_base(python_version), app).with_exec(
+        commands.server_install(profile)
     )
-    container = with_env(
-        backend_runtime(backend, python_version), serve_settings(database_url(), release)
+    container = with_env(container, served_settings(profile, release)).with_directory(
+        WORKDIR, app.directory
     )
-    container = container.with_service_binding(
-        ALIAS, postgres_service(postgres_version, "e2e")
-    ).with_exposed_port(SERVER_PORT)
-    ready = with_health_check(container, ["python", "-c", HEALTHCHECK_SCRIPT], "120s")
-    return ready.as_service(args=["sh", "-c", start])
+    container = container.with_service_binding(ALIAS, postgres_service(postgres_version, "e2e"))
+    if "redis" in profile.services.value:
+        container = container.with_service_binding(REDIS_ALIAS, redis_service("e2e"))
+    ready = commands.readiness_script(profile.health_path.value)
+    served = container.with_exposed_port(SERVER_PORT)
+    return with_health_check(served, ["python", "-c", ready], "120s").as_service(
+        args=["sh", "-c", start]
+    )
 
 
 def backend_env(

@@ -19,7 +19,6 @@ from ci.versions import node_image
 WORKDIR = "/app"
 SERVER_PORT = 8080
 NPM_CACHE = "/root/.npm"
-REPORTS_DIR = commands.REPORTS_DIR
 
 # npm packages that fetch a browser when installed: the stages run without the download
 # (the Playwright image brings its browsers; Cypress is not run, see `plan`).
@@ -94,13 +93,16 @@ def frontend_tests(
     node_version: str,
     expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
 ) -> dagger.Container | None:
-    """The frontend's unit tests (reports where its config says), or None when it has none."""
+    """The frontend's unit tests, or None when it has none.
+
+    Their reports go where its config says (commands.frontend_reports_dir).
+    """
     command = commands.frontend_test(app.profile)
     if command is None:
         return None
     return (
         frontend_env(app, node_version)
-        .with_exec(["mkdir", "-p", REPORTS_DIR])
+        .with_exec(["mkdir", "-p", commands.frontend_reports_dir(app.profile)])
         .with_exec(command, expect=expect)
     )
 
@@ -118,13 +120,18 @@ def frontend_build(app: FrontendApp, node_version: str) -> dagger.Directory:
 
 
 def frontend_server(
-    image: dagger.Container, backend: dagger.Service, backend_alias: str, backend_port: int
+    image: dagger.Container,
+    backend: dagger.Service,
+    backend_alias: str,
+    backend_port: int,
+    health_path: str = "",
 ) -> dagger.Service:
     """The frontend `image` run with /api proxied to `backend` (bound as `backend_alias`).
 
-    Ready when /api/health/ answers through the proxy, so the whole chain is up.
+    Ready when the backend's `health_path` answers through the proxy, so the whole chain
+    is up (when the backend has none: when the frontend's root page answers).
     """
-    health = f"http://127.0.0.1:{SERVER_PORT}/api/health/"
+    health = f"http://127.0.0.1:{SERVER_PORT}{health_path or '/'}"
     container = (
         image.with_env_variable("BACKEND_URL", f"http://{backend_alias}:{backend_port}")
         .with_service_binding(backend_alias, backend)

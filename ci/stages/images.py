@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 import dagger
 from dagger import dag
 
+from ci.profile import commands
 from ci.profile.image_source import DOCKERFILE, buildable
 from ci.profile.model import ImageSource
 from ci.stages import backend, frontend
@@ -118,7 +119,7 @@ def backend_image(
         .with_user(BACKEND_USER)
         .with_(_health_check(["python", "-c", backend.HEALTHCHECK_SCRIPT]))
         .with_default_args(
-            backend.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", application, server)
+            commands.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", application, server)
         )
     )
 

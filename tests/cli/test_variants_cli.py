@@ -7,6 +7,7 @@ with the tool's own text. tests/README.md says which variant runs which stage, a
 """
 
 import json
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -68,30 +69,50 @@ def test_the_stages_a_variant_has_pass(
         done = dict(zip(functions, runs, strict=True))
     failed = {f: readable(d.stderr)[-6000:] for f, d in done.items() if d.returncode != 0}
     assert not failed, "\n".join(f"=== {f}\n{tail}" for f, tail in failed.items())
+    if "test" in done:  # every stage ran and passed, end-to-end's Playwright suite among them
+        table = readable(done["test"].stdout + done["test"].stderr)
+        assert re.search(r"end-to-end\s+PASS", table), table[-4000:]
     for function in set(functions) & set(VARIANTS[name].skipped):
         assert done[function].stdout.strip().startswith(function), done[function].stdout
         assert "skipped" in done[function].stdout
 
 
-def test_a_dockerfile_builds_the_image_the_recipe_cannot(
-    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path
+def test_a_dockerfile_builds_the_image_the_recipe_cannot_and_build_checks_it(
+    variants: dict[str, Path], dagger_cli: DaggerCli, checkout: Path, tmp_path: Path
 ) -> None:
     """flat-pip's requirements have no hashes, so its Dockerfile.production builds the backend.
 
     One platform only (amd64, native: no emulation); the image runs Django's checks with
     its own dependencies and source, as its own user (the Dockerfile's USER), and holds no
-    frontend (its .dockerignore applied).
+    frontend (its .dockerignore applied). At once, in a copy whose Dockerfile has no
+    HEALTHCHECK, `build` fails saying what to add for the deploy.
     """
     script = "python manage.py check && id -u && test ! -e frontend"
     checks = f'with-exec --args=sh,-c,"{script}" stdout'
     image = "build --platform=linux/amd64 backend"
     settings = "with-env-variable --name=SECRET_KEY --value=checks-only"
-    done = call(dagger_cli, checkout, variants["flat-pip"], f"{image} {settings} {checks}")
-    assert done.returncode == 0, readable(done.stderr)[-6000:]
-    assert done.stdout.splitlines()[-2:] == [
+    copy = tmp_path / "flat-pip"
+    shutil.copytree(variants["flat-pip"], copy)
+    dockerfile = copy / "Dockerfile.production"
+    text = dockerfile.read_text()
+    dockerfile.write_text(re.sub(r"^HEALTHCHECK .*?\]\n", "", text, count=1, flags=re.S | re.M))
+    assert "HEALTHCHECK" not in dockerfile.read_text()
+    calls = {
+        variants["flat-pip"]: f"{image} {settings} {checks}",
+        copy: "build --platform=linux/amd64",
+    }
+    with ThreadPoolExecutor(len(calls)) as pool:
+        built, refused = pool.map(lambda c: call(dagger_cli, checkout, *c), calls.items())
+    assert built.returncode == 0, readable(built.stderr)[-6000:]
+    assert built.stdout.splitlines()[-2:] == [
         "System check identified no issues (0 silenced).",
         "10001",
-    ], done.stdout
+    ], built.stdout
+    assert refused.returncode != 0
+    assert (
+        "The backend image from Dockerfile.production cannot be deployed: add a HEALTHCHECK; "
+        "the deploy sends it traffic on port 8000 once its health check passes"
+    ) in readable(refused.stderr)
 
 
 # A variant broken on purpose: (variant, file, text, broken text, function, tool's words).

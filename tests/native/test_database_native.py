@@ -41,7 +41,7 @@ def test_backup_of_a_migrated_database_restores(
 ) -> None:
     env = settings([backend_bin, postgres_bin], fresh_database)
     run(backend.MIGRATE_COMMAND, cwd=BACKEND, env=env)
-    run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
+    run(["python", "manage.py", *REFERENCE_PROFILE.backend.demo_data.value], cwd=BACKEND, env=env)
     dump = tmp_path / "backup.dump"
     script = database.BACKUP_COMMAND[-1].replace(database.BACKUP_PATH, str(dump))
     run(["sh", "-c", script], cwd=BACKEND, env=env)

@@ -53,12 +53,12 @@ def backend_url(backend_bin: Path, postgres_url: str) -> Iterator[str]:
     """The backend, migrated and loaded with demo data, served by gunicorn."""
     env = environment([backend_bin], **backend.serve_settings(postgres_url, "native-e2e"))
     run(backend.MIGRATE_COMMAND, cwd=BACKEND, env=env)
-    run(backend.DEMO_DATA_COMMAND, cwd=BACKEND, env=env)
+    app = REFERENCE_PROFILE.backend
+    run(["python", "manage.py", *app.demo_data.value], cwd=BACKEND, env=env)
     url = f"http://127.0.0.1:{free_port()}"
     bind = url.removeprefix("http://")
-    app = REFERENCE_PROFILE.backend
-    command = backend.serve_command(bind, app.application.value, app.server.value)
-    with serving(command, BACKEND, env, url + backend.HEALTH_PATH):
+    command = commands.serve_command(bind, app.application.value, app.server.value)
+    with serving(command, BACKEND, env, url + app.health_path.value):
         yield url
 
 
@@ -72,7 +72,7 @@ def frontend_url(node_ready: None, backend_url: str) -> Iterator[str]:
     port = free_port()
     command = ["npm", "run", "preview", "--", f"--port={port}"]
     url = f"http://127.0.0.1:{port}"
-    with serving(command, FRONTEND, env, url + backend.HEALTH_PATH):
+    with serving(command, FRONTEND, env, url + REFERENCE_PROFILE.backend.health_path.value):
         yield url
 
 

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ci.profile import commands
-from ci.stages import frontend
 from tests.native.conftest import FRONTEND
 from tests.support.process import environment, run
 from tests.support.profiles import REFERENCE_PROFILE
@@ -27,10 +26,11 @@ def test_suite_passes_with_coverage_reports(node_ready: None) -> None:
     assert command is not None
     run(command, cwd=FRONTEND, env=environment(CI="true"))
 
-    reports = FRONTEND / frontend.REPORTS_DIR
+    reports = FRONTEND / commands.frontend_reports_dir(REFERENCE_PROFILE.frontend)
     suites = ET.parse(reports / "junit.xml").getroot()
     assert int(suites.get("tests", "0")) > 0
     assert suites.get("failures") == "0"
     assert suites.get("errors") == "0"
-    totals = json.loads((reports / "coverage" / "coverage-summary.json").read_text())["total"]
+    coverage = FRONTEND / REFERENCE_PROFILE.frontend.coverage_dir.value
+    totals = json.loads((coverage / "coverage-summary.json").read_text())["total"]
     assert totals["lines"]["pct"] >= 80

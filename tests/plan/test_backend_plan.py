@@ -190,7 +190,7 @@ def test_stages_that_run_together_never_share_a_database() -> None:
         backend.backend_tests(APP, "3.13", "17"),
         backend.migrations_check(APP, "3.13", "17"),
         database.migrations_roundtrip(APP, "3.13", "17"),
-        backend.backend_server(BACKEND, "3.13", "17", "e2e", "printshop"),
+        backend.backend_server(APP, "3.13", "17", "e2e"),
     ]
     owners = [database_owner(stage) for stage in stages]
     assert len(set(owners)) == len(owners), owners

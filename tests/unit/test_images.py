@@ -3,7 +3,7 @@
 import pytest
 
 from ci.errors import PipelineError
-from ci.images import EPOCH, checked_platforms, oci_labels, size_table
+from ci.images import EPOCH, checked_platforms, deploy_gap, oci_labels, size_table
 from ci.stages.images import wheel_platform_args
 
 
@@ -71,3 +71,43 @@ def test_size_table_has_a_row_per_image_and_platform_in_megabytes() -> None:
         "backend   linux/amd64        52.3 MB",
         "frontend  linux/arm64         9.0 MB",
     ]
+
+
+GUNICORN = ["python", "-m", "gunicorn", "app.wsgi", "--bind=0.0.0.0:8000"]
+
+
+def test_a_dockerfile_image_with_a_health_check_serving_the_port_is_deployable() -> None:
+    assert deploy_gap("backend", "Dockerfile", True, [], GUNICORN) is None
+    assert deploy_gap("frontend", "web/Dockerfile", True, [8080], ["nginx"]) is None
+
+
+@pytest.mark.parametrize(
+    ("part", "healthcheck", "exposed", "command", "missing"),
+    [
+        ("backend", False, [], GUNICORN, "add a HEALTHCHECK;"),
+        (
+            "backend",
+            True,
+            [5000],
+            GUNICORN,
+            "add EXPOSE 8000 with its server listening there (it exposes 5000);",
+        ),
+        (
+            "frontend",
+            False,
+            [],
+            ["nginx", "-g", "daemon off;"],
+            "add a HEALTHCHECK and EXPOSE 8080 with its server listening there (its command "
+            "names no port 8080);",
+        ),
+    ],
+)
+def test_what_the_deploy_needs_and_the_image_lacks_is_one_sentence(
+    part: str, healthcheck: bool, exposed: list[int], command: list[str], missing: str
+) -> None:
+    gap = deploy_gap(part, "Dockerfile.production", healthcheck, exposed, command)
+    assert gap is not None
+    assert gap.startswith(f"The {part} image from Dockerfile.production cannot be deployed: ")
+    assert missing in gap
+    assert gap.endswith("(deploy/README.md).")
+    assert gap.count(". ") == 0

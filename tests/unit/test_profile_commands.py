@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 
 from ci.profile import Found, commands, plan_view
+from ci.profile.commands import serve_command
 from ci.profile.model import profile_of
-from ci.stages.backend import serve_command
 from tests.support.profiles import REFERENCE_PROFILE
 
 BACK, FRONT = REFERENCE_PROFILE.backend, REFERENCE_PROFILE.frontend

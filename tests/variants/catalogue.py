@@ -48,7 +48,7 @@ def flat_pip(root: Path, locked: bool) -> None:
 
 
 def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
-    """Poetry, split settings, a Redis cache, pnpm."""
+    """Poetry, split settings, a Redis cache, pnpm (hoisted, by its .npmrc)."""
     backend, frontend = root / "backend", root / "frontend"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, frontend)
@@ -59,6 +59,7 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
     # Into the tool's own environment, not a virtualenv of the project's.
     poetry = {"POETRY_VIRTUALENVS_CREATE": "false"}
     _lock(backend / "poetry.lock", locked, [*_python_tool("poetry"), "lock"], backend, poetry)
+    shapes.pnpm_hoisted(frontend)
     # pnpm's own import reads the npm lock into its own; then the npm lock goes.
     pnpm = ["npx", "--yes", f"pnpm@{versions.PNPM}", "import"]
     _lock(frontend / "pnpm-lock.yaml", locked, pnpm, frontend)
@@ -66,7 +67,10 @@ def poetry_split_redis_pnpm(root: Path, locked: bool) -> None:
 
 
 def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
-    """uv with dependency groups in server/, POSTGRES_*, yarn, Biome, type-check in web/."""
+    """uv with dependency groups in server/, POSTGRES_*; yarn, Biome, type-check in web/.
+
+    web/ has no nginx configuration: end-to-end serves its build with the pipeline's.
+    """
     backend, frontend = root / "server", root / "web"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, frontend)
@@ -74,6 +78,7 @@ def uv_postgres_yarn_biome(root: Path, locked: bool) -> None:
     _pyproject_project(backend, shapes.runtime_pins(), {"dev": shapes.dev_tool_pins()})
     _lock(backend / "uv.lock", locked, [_tool("uv"), "lock"], backend)
     shapes.biome_instead_of_eslint(frontend, "2.3.8")
+    shapes.without_nginx(frontend)
     manifest = json.loads((frontend / "package.json").read_text())
     scripts = manifest["scripts"]
     scripts["type-check"] = scripts.pop("typecheck")
@@ -99,7 +104,11 @@ def workspace_out(root: Path, locked: bool) -> None:
 
 
 def pipenv(root: Path, locked: bool) -> None:
-    """Pipenv: a Pipfile with dev packages, and its lock."""
+    """Pipenv: a Pipfile with dev packages, and its lock.
+
+    Its pipeline.toml names no health path: end-to-end waits for the backend's port. No
+    server among its packages: end-to-end installs gunicorn for it.
+    """
     backend = root / "backend"
     shapes.copy_app(shapes.BACKEND, backend)
     shapes.copy_app(shapes.FRONTEND, root / "frontend")
@@ -110,9 +119,12 @@ def pipenv(root: Path, locked: bool) -> None:
         "requirements-dev.in",
     ):
         (backend / name).unlink()
-    packages = "\n".join(_pipfile_entry(p) for p in shapes.runtime_pins())
+    # No server among its packages (its image would bring one): end-to-end adds gunicorn.
+    pins = [p for p in shapes.runtime_pins() if not p.startswith("gunicorn==")]
+    packages = "\n".join(_pipfile_entry(p) for p in pins)
     dev = "\n".join(_pipfile_entry(p) for p in shapes.dev_tool_pins())
     (backend / "Pipfile").write_text(f"[packages]\n{packages}\n\n[dev-packages]\n{dev}\n")
+    shapes.pipeline_settings(root, '[backend]\nhealth-path = ""\n')
     with tempfile.TemporaryDirectory() as virtualenvs:
         # Pipenv makes the project a virtualenv to lock; here, one thrown away after.
         pipenv = {"WORKON_HOME": virtualenvs, "PIPENV_YES": "1", "PIPENV_NOSPIN": "1"}
@@ -263,7 +275,7 @@ VARIANTS = {
             },
             "frontend.package_manager": "pnpm",
         },
-        runs=("backend-test", "frontend-test"),
+        runs=("test",),
     ),
     "uv-postgres-yarn-biome": Variant(
         uv_postgres_yarn_biome,
@@ -284,6 +296,16 @@ VARIANTS = {
             "frontend.dir": "web",
             "frontend.package_manager": "yarn",
             "frontend.linter": "biome",
+            "frontend.image": {
+                "kind": "none",
+                "dockerfile": "",
+                "context": "",
+                "target": "",
+                "reason": "the built-in recipe serves the build with nginx and nginx/nginx.conf "
+                "and nginx/default.conf.template of the frontend, and web/nginx/nginx.conf and "
+                "web/nginx/default.conf.template are missing, and there is no "
+                "Dockerfile.production, Dockerfile.prod or Dockerfile in web/",
+            },
             "frontend.scripts": {
                 "typecheck": "type-check",
                 "test": "test:coverage",
@@ -292,7 +314,7 @@ VARIANTS = {
                 "e2e-quick": "e2e:quick",
             },
         },
-        runs=("backend-test", "frontend-test", "lint"),
+        runs=("test",),
     ),
     "workspace-out": Variant(
         workspace_out,
@@ -302,7 +324,7 @@ VARIANTS = {
             "frontend.package_manager": "npm",
             "frontend.build_output": "out",
         },
-        runs=("frontend-test",),
+        runs=("test",),
     ),
     "pipenv": Variant(
         pipenv,
@@ -312,8 +334,9 @@ VARIANTS = {
                 "files": ["backend/Pipfile", "backend/Pipfile.lock"],
                 "hashed": False,
             },
+            "backend.health_path": "",
         },
-        runs=("backend-test",),
+        runs=("test",),
     ),
 }
 

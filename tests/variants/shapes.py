@@ -61,6 +61,15 @@ class ProductListTests(TestCase):
         self.assertEqual(response.status_code, 200)
 '''
 
+# As ruff format writes it: `lint` runs the backend's own ruff over the variant.
+REDIS_CACHE = """
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", "redis://localhost:6379/0"),
+    }
+}
+"""
 REDIS_TEST = '''"""The cache is the Redis server REDIS_URL names."""
 
 from django.core.cache import caches
@@ -166,6 +175,28 @@ def without_end_to_end(frontend: Path) -> None:
     shutil.rmtree(frontend / "e2e")
 
 
+def pnpm_hoisted(frontend: Path) -> None:
+    """pnpm laying node_modules out flat, as npm does (its `.npmrc`, read by the install).
+
+    tsc names the types of the app's test helpers through the packages it finds at the
+    top of node_modules, as it does with npm's layout.
+    """
+    (frontend / ".npmrc").write_text("node-linker=hoisted\n")
+
+
+def without_nginx(frontend: Path) -> None:
+    """No nginx configuration of its own: end-to-end serves the build with the pipeline's.
+
+    The recipe cannot build the frontend image then (and no Dockerfile does).
+    """
+    shutil.rmtree(frontend / "nginx")
+
+
+def pipeline_settings(root: Path, text: str) -> None:
+    """A pipeline.toml at the root with `text`: what the repository sets for the pipeline."""
+    (root / "pipeline.toml").write_text(text)
+
+
 def biome_instead_of_eslint(frontend: Path, version: str) -> None:
     """Biome `version` lints instead of ESLint: no lint script (the pipeline runs Biome
     itself), ESLint's packages and config gone, biome.json written."""
@@ -200,11 +231,8 @@ def split_settings(backend: Path, project: str = "printshop") -> None:
     edit(backend / "manage.py", f'"{project}.settings"', f'"{project}.settings.test"')
     edit(backend / project / "wsgi.py", f'"{project}.settings"', f'"{project}.settings.production"')
     pyproject = backend / "pyproject.toml"
-    edit(
-        pyproject,
-        f'DJANGO_SETTINGS_MODULE = "{project}.settings"',
-        f'DJANGO_SETTINGS_MODULE = "{project}.settings.test"',
-    )
+    for key in ("DJANGO_SETTINGS_MODULE", "django_settings_module"):  # pytest's, mypy's
+        edit(pyproject, f'{key} = "{project}.settings"', f'{key} = "{project}.settings.test"')
     edit(package / "base.py", "parent.parent\n", "parent.parent.parent\n")
     # The suite's own checks of the settings read the production ones, as WSGI does.
     suite = backend / "tests" / "test_settings.py"
@@ -216,10 +244,7 @@ def redis_cache(backend: Path, settings: Path) -> None:
     """A Redis cache from REDIS_URL (Django's own backend, the `redis` client), and a test
     of the backend's suite that keeps a value in it (it fails when Redis is unreachable)."""
     with settings.open("a") as out:
-        out.write(
-            '\nCACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",'
-            ' "LOCATION": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}\n'
-        )
+        out.write(REDIS_CACHE)
     (backend / "tests" / "test_cache.py").write_text(REDIS_TEST)
 
 

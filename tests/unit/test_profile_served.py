@@ -1,0 +1,164 @@
+"""What the end-to-end stack serves, read from the source: health path, demo data, reports."""
+
+import json
+from collections.abc import Mapping
+
+import pytest
+
+from ci.profile import SourceTree, commands, detect
+from tests.unit.test_profile_backend import FRONTEND, reference_like
+
+SETTINGS = "backend/shop/settings.py"
+ROOT_URLS = "backend/shop/urls.py"
+WITH_URLCONF = 'WSGI_APPLICATION = "shop.wsgi.application"\nROOT_URLCONF = "shop.urls"\n'
+
+
+def served(files: Mapping[str, str | None]) -> tuple[str, str, tuple[str, ...]]:
+    tree = reference_like() | {SETTINGS: WITH_URLCONF} | dict(files) | FRONTEND
+    backend = detect(SourceTree.of(tree)).backend
+    return backend.health_path.value, backend.health_path.source, backend.demo_data.value
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "source"),
+    [
+        # included under a prefix, as the reference app routes /api/health/
+        (
+            {
+                ROOT_URLS: 'urlpatterns = [path("api/", include("store.urls"))]',
+                "backend/store/urls.py": 'urlpatterns = [path("health/", views.health)]',
+            },
+            "/api/health/",
+            "backend/store/urls.py",
+        ),
+        (
+            {ROOT_URLS: 'urlpatterns = [path("__heartbeat__", heartbeat)]'},
+            "/__heartbeat__",
+            ROOT_URLS,
+        ),
+        ({ROOT_URLS: 'urlpatterns = [re_path(r"^healthz/$", ok)]'}, "/healthz/", ROOT_URLS),
+        (
+            {
+                ROOT_URLS: 'urlpatterns = [path("api/v1/", include("shop.api"))]',
+                "backend/shop/api/__init__.py": 'urlpatterns = [path("health/db/", db_health)]',
+            },
+            "/api/v1/health/db/",
+            "backend/shop/api/__init__.py",
+        ),
+    ],
+)
+def test_the_health_route_in_the_url_modules(
+    files: dict[str, str | None], path: str, source: str
+) -> None:
+    assert served(files)[:2] == (path, source)
+
+
+def test_no_health_route_means_ready_when_the_port_answers() -> None:
+    files = {ROOT_URLS: 'urlpatterns = [path("api/", include("store.urls"))]'}
+    assert served(files)[:2] == ("", "no health route in backend/shop/urls.py")
+    assert commands.readiness_script("") == (
+        "import socket; socket.create_connection(('127.0.0.1', 8000), 4)"
+    )
+    assert "urlopen('http://127.0.0.1:8000/up/'" in commands.readiness_script("/up/")
+
+
+def test_settings_without_a_root_urlconf_name_none() -> None:
+    assert served({SETTINGS: 'WSGI_APPLICATION = "shop.wsgi.application"\n'})[:2] == (
+        "",
+        "no ROOT_URLCONF in shop.settings",
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "path"), [('"/status/ok"', "/status/ok"), ('"healthz/"', "/healthz/"), ('""', "")]
+)
+def test_the_health_path_is_a_setting(setting: str, path: str) -> None:
+    files = {
+        ROOT_URLS: 'urlpatterns = [path("health/", ok)]',
+        "pipeline.toml": f"[backend]\nhealth-path = {setting}\n",
+    }
+    assert served(files)[:2] == (path, "pipeline.toml")
+
+
+def test_a_demo_data_command_is_found_and_run_before_serving() -> None:
+    command = "backend/store/management/commands/seed.py"
+    files = {command: None, "backend/store/management/commands/other.py": None}
+    profile = detect(SourceTree.of(reference_like() | files | FRONTEND)).backend
+    assert (profile.demo_data.value, profile.demo_data.source) == (("seed",), command)
+    assert commands.backend_start(profile) == [
+        ["python", "manage.py", "migrate", "--noinput"],
+        ["python", "manage.py", "seed"],
+        [
+            "python",
+            "-m",
+            "gunicorn",
+            "shop.wsgi:application",
+            "--bind=0.0.0.0:8000",
+            "--workers=2",
+            "--access-logfile=-",
+        ],
+    ]
+
+
+def test_no_demo_data_command_loads_nothing() -> None:
+    profile = detect(SourceTree.of(reference_like() | FRONTEND)).backend
+    assert profile.demo_data.value == ()
+    assert "load_demo_data" in profile.demo_data.source
+    assert [c[:3] for c in commands.backend_start(profile)] == [
+        ["python", "manage.py", "migrate"],
+        ["python", "-m", "gunicorn"],
+    ]
+
+
+def test_demo_data_is_a_setting_with_its_arguments() -> None:
+    files = {"pipeline.toml": '[backend]\ndemo-data = "loaddata fixtures/demo.json"\n'}
+    assert served(files)[2] == ("loaddata", "fixtures/demo.json")
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "uvicorn", "daphne"])
+def test_the_server_is_installed_only_when_the_lock_lacks_it(server: str) -> None:
+    files = {"pipeline.toml": f'[backend]\nserver = "{server}"\n'}
+    profile = detect(SourceTree.of(reference_like() | files | FRONTEND)).backend
+    shell, flag, script = commands.server_install(profile)
+    assert (shell, flag) == ("sh", "-c")
+    check, install = script.split(" 2>/dev/null || ")
+    assert check == f'python -c "import {server}"'
+    assert install == f"pip install {server}=={commands.SERVERS[server]}"
+
+
+@pytest.mark.parametrize(
+    ("files", "coverage", "reports"),
+    [
+        (
+            {"frontend/vite.config.ts": 'coverage: { reportsDirectory: "reports/coverage" }'},
+            "reports/coverage",
+            "reports",
+        ),
+        (
+            {"frontend/jest.config.js": "module.exports = { coverageDirectory: './out/cov' }"},
+            "out/cov",
+            "out",
+        ),
+        (
+            {
+                "frontend/package.json": json.dumps(
+                    {"dependencies": {"react": "19"}, "jest": {"coverageDirectory": "cov"}}
+                )
+            },
+            "cov",
+            "cov",
+        ),
+        ({}, "coverage", "coverage"),
+        (
+            {"pipeline.toml": '[frontend]\ncoverage-dir = "test-output/coverage"\n'},
+            "test-output/coverage",
+            "test-output",
+        ),
+    ],
+)
+def test_the_frontend_reports_are_where_its_coverage_goes(
+    files: dict[str, str | None], coverage: str, reports: str
+) -> None:
+    frontend = detect(SourceTree.of(reference_like() | FRONTEND | files)).frontend
+    assert frontend.coverage_dir.value == coverage
+    assert commands.frontend_reports_dir(frontend) == reports
