@@ -5,6 +5,9 @@ Tests add or replace files (`detected({...})`) to make the shape they are about.
 
 from collections.abc import Mapping
 
+import pytest
+
+from ci.errors import PipelineError
 from ci.profile import AppProfile, SourceTree, detect
 
 FILES: dict[str, str | None] = {
@@ -19,3 +22,10 @@ FILES: dict[str, str | None] = {
 def detected(files: Mapping[str, str | None], **options: str) -> AppProfile:
     """The profile of the small app with `files` added (None: present, unread), and `options`."""
     return detect(SourceTree.of({**FILES, **files}), **options)
+
+
+def refused(files: Mapping[str, str | None], **options: str) -> str:
+    """The one sentence detection fails with on the small app with `files` and `options`."""
+    with pytest.raises(PipelineError) as caught:
+        detected(files, **options)
+    return str(caught.value)

@@ -122,7 +122,7 @@ def test_a_wrong_setting_is_one_whole_sentence(text: str, sentence: str) -> None
 
 
 def test_the_options_of_the_command_line_win_and_say_so() -> None:
-    profile = detect(with_config(""), frontend="./frontend/", node="22")
+    profile = detect(with_config(""), frontend=".//frontend/", node="22")
     front = profile.frontend
     assert (front.dir.value, front.dir.source) == ("frontend", "--frontend-dir")
     assert (front.node.value, front.node.source) == ("22", "--node-version")

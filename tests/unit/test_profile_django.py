@@ -9,7 +9,7 @@ import pytest
 from ci.errors import PipelineError
 from ci.profile import SourceTree, detect
 from ci.profile.model import BackendProfile
-from tests.support.small_app import FILES, detected
+from tests.support.small_app import FILES, detected, refused
 
 MANAGE = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")'
 
@@ -17,12 +17,6 @@ MANAGE = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")'
 def decided(backend: BackendProfile, *names: str) -> dict[str, tuple[object, str]]:
     """Each named value of the backend with what decided it, as `plan` lists them."""
     return {name: (getattr(backend, name).value, getattr(backend, name).source) for name in names}
-
-
-def failure(files: dict[str, str | None], **options: str) -> str:
-    with pytest.raises(PipelineError) as caught:
-        detected(files, **options)
-    return str(caught.value)
 
 
 def test_requirements_as_teams_write_them_name_runner_coverage_and_linters() -> None:
@@ -155,7 +149,7 @@ def test_without_an_application_setting_the_wsgi_or_asgi_module_serves(
 
 
 def test_no_application_anywhere_is_one_sentence() -> None:
-    assert failure({"shop/settings.py": "DEBUG = True\n"}) == (
+    assert refused({"shop/settings.py": "DEBUG = True\n"}) == (
         "The settings (shop.settings) name no WSGI_APPLICATION or ASGI_APPLICATION and shop/ "
         "has no wsgi.py or asgi.py: set [backend] application in pipeline.toml, like "
         "config.wsgi:application."
@@ -163,11 +157,11 @@ def test_no_application_anywhere_is_one_sentence() -> None:
 
 
 def test_what_a_backend_lacks_is_one_sentence_each() -> None:
-    assert failure({}, backend="api") == (
+    assert refused({}, backend="api") == (
         "api/manage.py does not exist: set [backend] dir in pipeline.toml to the directory "
         "of its manage.py."
     )
-    assert failure({"manage.py": "import django\n"}) == (
+    assert refused({"manage.py": "import django\n"}) == (
         "manage.py does not name DJANGO_SETTINGS_MODULE: set [backend] settings in "
         "pipeline.toml, like config.settings."
     )
@@ -201,7 +195,7 @@ def test_python_and_migrations_ignore_what_is_not_the_backends_own() -> None:
 
 
 def test_an_unsupported_python_in_the_dockerfile_is_one_sentence() -> None:
-    assert failure({"Dockerfile": "FROM python:3.9-slim\n"}) == (
+    assert refused({"Dockerfile": "FROM python:3.9-slim\n"}) == (
         "Dockerfile names Python '3.9', which the pipeline does not support "
         "(3.11, 3.12, 3.13, 3.14): set [backend] python in pipeline.toml."
     )
