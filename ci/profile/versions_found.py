@@ -22,17 +22,19 @@ def satisfies(candidate: tuple[int, ...], spec: str) -> bool:
         match = _CLAUSE.match(clause)
         if not match:
             return False
-        op, number, star = match.group(1) or "==", match.group(2), match.group(3)
+        op, number = match.group(1) or "==", match.group(2)
         bound = tuple(int(n) for n in number.split("."))
-        if not _meets(candidate, op, bound, bool(star)):
+        if not _meets(candidate, op, bound):
             return False
     return True
 
 
-def _meets(candidate: tuple[int, ...], op: str, bound: tuple[int, ...], star: bool) -> bool:
+def _meets(candidate: tuple[int, ...], op: str, bound: tuple[int, ...]) -> bool:
+    # A trailing `.*` changes nothing: the candidate's head is compared with the bound, and a
+    # bound longer than the candidate is unequal to it either way.
     head = candidate[: len(bound)]
     if op in ("==", "!="):
-        equal = head == bound if star or len(bound) <= len(candidate) else candidate == bound
+        equal = head == bound
         return equal if op == "==" else not equal
     if op in ("~=", "^", "~"):
         fixed = bound[:-1] if op == "~=" and len(bound) > 1 else bound[:1]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.support.process import REPO
 
-# mutants: what `tools/dev/mutation --keep` leaves (copies of ci/, tests/ and their READMEs)
+# mutants: what `tools/dev/mutation --keep` leaves (copies of ci/, tests/, app/, their READMEs)
 SKIPPED_DIRS = {"node_modules", ".venv", "sdk", ".git", "mutants"}
 COMMENT = re.compile(r"\s+#\s.*$")
 SHELL_FENCES = {"```sh", "```bash", "```shell"}

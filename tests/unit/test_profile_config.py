@@ -93,3 +93,36 @@ def test_a_wrong_pipeline_toml_is_one_sentence(text: str, message: str) -> None:
 def test_a_directory_set_where_nothing_is_says_so() -> None:
     with pytest.raises(PipelineError, match=r"^api/manage\.py does not exist"):
         detect(with_config('[backend]\ndir = "api"\n'))
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        (
+            "[deploy]\nhost = 'x'\n",
+            "pipeline.toml has [deploy], which the pipeline does not read: use [backend] or "
+            "[frontend].",
+        ),
+        (
+            "[frontend]\nnpm = 'x'\n",
+            "pipeline.toml sets 'npm' in [frontend], which is not a setting: use one of dir, "
+            "node, scripts, build-output, install-flags, image, dockerfile, dockerfile-target, "
+            "dockerfile-context.",
+        ),
+        (
+            "[backend]\nlinters = [1]\n",
+            "pipeline.toml: [backend] linters must be a list of strings.",
+        ),
+    ],
+)
+def test_a_wrong_setting_is_one_whole_sentence(text: str, sentence: str) -> None:
+    with pytest.raises(PipelineError) as caught:
+        detect(with_config(text))
+    assert str(caught.value) == sentence
+
+
+def test_the_options_of_the_command_line_win_and_say_so() -> None:
+    profile = detect(with_config(""), frontend=".//frontend/", node="22")
+    front = profile.frontend
+    assert (front.dir.value, front.dir.source) == ("frontend", "--frontend-dir")
+    assert (front.node.value, front.node.source) == ("22", "--node-version")

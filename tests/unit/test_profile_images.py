@@ -144,6 +144,8 @@ def test_pipeline_toml_names_a_dockerfile_its_context_and_target() -> None:
         "dockerfile", "docker/backend.Dockerfile", "", "production", ""
     )
     assert app.backend.image.source == "pipeline.toml"
+    (row,) = [line for line in plan_view.as_text(app).splitlines() if " backend    image" in line]
+    assert "docker/backend.Dockerfile (context ., target production)" in row
 
 
 def test_pipeline_toml_asks_for_the_detected_dockerfile_where_the_recipe_fits() -> None:
@@ -216,3 +218,98 @@ def test_plan_shows_each_part_s_image_source_with_why_in_text_and_json() -> None
     assert data["backend"]["image"]["value"]["kind"] == "dockerfile"
     assert data["backend"]["image"]["source"] == "backend/Dockerfile.prod"
     assert profile_of(data) == app
+
+
+NO_DOCKERFILE = ", and there is no Dockerfile.production, Dockerfile.prod or Dockerfile in "
+NGINX = "the built-in recipe serves the build with nginx and nginx/nginx.conf and "
+
+
+@pytest.mark.parametrize(
+    ("files", "reason", "source"),
+    [
+        (
+            {"frontend/nginx/nginx.conf": "-"},
+            f"{NGINX}nginx/default.conf.template of the frontend, and "
+            "frontend/nginx/nginx.conf is missing",
+            "frontend/nginx/nginx.conf",
+        ),
+        (
+            {"frontend/nginx/nginx.conf": "-", "frontend/nginx/default.conf.template": "-"},
+            f"{NGINX}nginx/default.conf.template of the frontend, and frontend/nginx/nginx.conf "
+            "and frontend/nginx/default.conf.template are missing",
+            "frontend/nginx/nginx.conf",
+        ),
+        (
+            {"frontend/package.json": '{"dependencies": {"react": "19"}}'},
+            "the built-in recipe serves what the build script makes, and "
+            "frontend/package.json (scripts) has none",
+            "frontend/package.json (scripts)",
+        ),
+    ],
+)
+def test_why_the_frontend_recipe_cannot_apply_is_in_the_plan(
+    files: dict[str, str | None], reason: str, source: str
+) -> None:
+    image = profile(**files).frontend.image
+    assert (image.value, image.source) == (
+        ImageSource("none", reason=f"{reason}{NO_DOCKERFILE}frontend/"),
+        source,
+    )
+
+
+def test_unhashed_requirements_without_a_dockerfile_leave_no_way_to_build() -> None:
+    image = profile(**{"backend/requirements.txt": "Django\n"}).backend.image
+    assert (image.value.kind, image.source) == ("none", "backend/requirements.txt")
+
+
+def test_a_dockerfile_asked_for_keeps_why_the_recipe_does_not_fit_and_builds() -> None:
+    config = '[backend]\nimage = "dockerfile"\n'
+    app = profile(
+        **{"pipeline.toml": config, "backend/requirements.txt": "Django\n", "Dockerfile": ""}
+    )
+    expected = ImageSource(
+        "dockerfile",
+        "Dockerfile",
+        "",
+        reason="the built-in recipe installs backend/requirements.txt with --require-hashes, "
+        "and it has no hashes",
+    )
+    assert (app.backend.image.value, app.backend.image.source) == (expected, "pipeline.toml")
+    assert buildable("backend", app.backend.image) == expected
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            '[backend]\nimage = "recipe"\ndockerfile = "Dockerfile"\ndockerfile-target = "x"\n',
+            "pipeline.toml: [backend] image = 'recipe' builds no Dockerfile, so dockerfile and "
+            "dockerfile-target cannot apply: remove one or the other.",
+        ),
+        (
+            '[frontend]\ndockerfile-target = "x"\ndockerfile-context = "."\n',
+            "pipeline.toml: [frontend] dockerfile-target and dockerfile-context only apply to a "
+            "Dockerfile: set [frontend] image = 'dockerfile' (or dockerfile) too, or remove them.",
+        ),
+        (
+            '[frontend]\nimage = "dockerfile"\n',
+            "pipeline.toml: [frontend] image = 'dockerfile', and there is no "
+            "Dockerfile.production, Dockerfile.prod or Dockerfile in frontend/: add one, or set "
+            "[frontend] dockerfile to its path.",
+        ),
+    ],
+)
+def test_image_settings_that_contradict_are_one_whole_sentence(config: str, message: str) -> None:
+    with pytest.raises(PipelineError) as caught:
+        profile(**{"pipeline.toml": config, "Dockerfile": DOCKERFILE})
+    assert str(caught.value) == message
+
+
+def test_a_dockerfile_outside_the_context_names_the_part() -> None:
+    config = '[frontend]\nimage = "dockerfile"\ndockerfile-context = "frontend/nginx"\n'
+    with pytest.raises(PipelineError) as caught:
+        profile(**{"pipeline.toml": config, "frontend/Dockerfile": ""})
+    assert str(caught.value) == (
+        "pipeline.toml: [frontend] frontend/Dockerfile is outside its build context "
+        "frontend/nginx/: set [frontend] dockerfile-context to a directory that holds it."
+    )

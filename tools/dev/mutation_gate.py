@@ -1,10 +1,14 @@
 """The mutation gate: mutmut over the plain modules of ci/, each module's score held to a floor.
 
 Run it as `tools/dev/mutation` (which brings .venv up to requirements-dev.txt first) from
-anywhere in the repository; `tools/dev/mutation --keep` leaves mutmut's work directory,
-`mutants/`, for looking at the survivors (`.venv/bin/mutmut results`, `.venv/bin/mutmut show
-NAME`, `.venv/bin/mutmut browse`); otherwise it is removed at the end, and always at the
-start, since mutmut keeps the verdicts it finds there and would not test those mutants again.
+anywhere in the repository; `tools/dev/mutation --keep` measures every module and leaves
+mutmut's work directory, `mutants/`, for looking at the survivors (`.venv/bin/mutmut
+results`, `.venv/bin/mutmut show NAME`, `.venv/bin/mutmut browse`); otherwise it is removed
+at the end, and always at the start, since mutmut keeps the verdicts it finds there and
+would not test those mutants again.
+
+Verdicts are kept between runs outside the repository (mutation_cache.py): a module whose
+code and tests are unchanged is not mutated again. `--fresh` measures every module anew.
 
 What is mutated and which tests run is `[tool.mutmut]` in pyproject.toml: the modules of ci/
 that import no dagger, against the unit tests of ci/. The floors, and the survivors left on
@@ -28,11 +32,17 @@ import tempfile
 import time
 import tomllib
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
+
+from tools.dev import mutation_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = Path("tools/dev/mutation-scores.toml")
 WORK = Path("mutants")
+# The reference app, whose profile the tests detect: copied into mutants/ as its repository
+# files, without .venv and node_modules, which also_copy would copy too.
+APP = Path("app")
 CAUGHT = ("killed", "timeout", "caught by type check")
 LEFT_OUT = ("skipped",)
 
@@ -151,23 +161,103 @@ def stale(scores: list[Score], committed: dict[str, Floor]) -> list[str]:
     )
 
 
-def _statuses() -> dict[str, dict[str, str]]:
-    """The verdicts per mutated module, from the .meta files mutmut writes."""
+def _statuses(modules: list[Path]) -> dict[str, dict[str, str]]:
+    """The verdicts of `modules`, from the .meta files mutmut writes."""
     # Imported here: mutmut reads pyproject.toml of the working directory when imported.
     from mutmut.stats import status_by_exit_code
 
     result: dict[str, dict[str, str]] = {}
-    for meta in sorted((WORK / "ci").glob("*.py.meta")):
+    for module in modules:
+        meta = WORK / f"{module}.meta"
         codes = json.loads(meta.read_text())["exit_code_by_key"]
-        module = f"ci/{meta.name.removesuffix('.meta')}"
-        result[module] = {name: status_by_exit_code[code] for name, code in codes.items()}
+        result[str(module)] = {name: status_by_exit_code[code] for name, code in codes.items()}
     return result
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What [tool.mutmut] says: the mutated modules, the selected tests, the files copied."""
+
+    source: Path
+    modules: list[Path]
+    tests: list[Path]
+    shared: list[Path]
+    setup: str  # the other settings (mutmut's and pytest's), as text
+
+    @classmethod
+    def read(cls, pyproject: dict[str, object]) -> "Settings":
+        """The settings of pyproject.toml's [tool.mutmut], for the repository in the cwd."""
+        tool = dict(pyproject["tool"])  # type: ignore[call-overload]
+        mutmut = dict(tool["mutmut"])
+        (source,) = map(Path, mutmut.pop("source_paths"))
+        patterns = mutmut.pop("only_mutate")
+        modules = [
+            p for p in sorted(source.rglob("*.py")) if any(fnmatch(str(p), x) for x in patterns)
+        ]
+        selection = mutmut.pop("pytest_add_cli_args_test_selection")
+        ignored = {
+            Path(a.removeprefix("--ignore=")) for a in selection if a.startswith("--ignore=")
+        }
+        tests = [
+            test
+            for place in selection
+            if not place.startswith("-")
+            for test in (
+                sorted(Path(place).rglob("test_*.py")) if Path(place).is_dir() else [Path(place)]
+            )
+            if test not in ignored
+        ]
+        copied = [Path(p) for p in mutmut.pop("also_copy")]
+        shared = [Path("requirements-dev.txt"), *_files(copied), *_files([APP])]
+        setup = json.dumps([mutmut, tool["pytest"]], sort_keys=True)
+        return cls(source, modules, tests, shared, setup)
+
+    def key(self, module: Path) -> str:
+        """The hash of what decides `module`'s verdicts (mutation_cache.py)."""
+        tests = mutation_cache.tests_of(module, self.tests, Path("."))
+        return mutation_cache.key(module, tests, self.source, self.shared, Path("."), self.setup)
+
+
+def _files(places: list[Path]) -> list[Path]:
+    """The repository's files in `places` (tracked, or new and not ignored), as git lists them."""
+    listed = subprocess.run(  # noqa: S603 (git, on our own paths)
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *places],  # noqa: S607
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return sorted(Path(name) for name in listed.split("\0") if name and Path(name).is_file())
+
+
+def _dotted(module: Path) -> str:
+    """ci/profile/skips.py -> ci.profile.skips, how mutmut's mutant names begin."""
+    return ".".join(module.with_suffix("").parts)
+
+
+def _mutmut(names: list[str], max_children: int) -> subprocess.CompletedProcess[str]:
+    """Run mutmut on the mutants named (all when none), in a fresh mutants/ with the app in it."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    for path in _files([APP]):
+        (WORK / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, WORK / path)
+    with tempfile.TemporaryFile("w+") as out:
+        mutmut = Path(sys.executable).parent / "mutmut"
+        run = subprocess.run(  # noqa: S603 (our own venv's mutmut)
+            [mutmut, "run", f"--max-children={max_children}", *names],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        out.seek(0)
+        return subprocess.CompletedProcess(run.args, run.returncode, out.read())
+
+
 def main() -> int:
-    """Run mutmut, print the table, and fail naming each module below its floor."""
+    """Run mutmut on the modules not in the cache, print the table, fail below a floor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", action="store_true", help="keep mutants/ for mutmut results")
+    parser.add_argument("--fresh", action="store_true", help="measure every module, cached or not")
+    parser.add_argument(
+        "--keep", action="store_true", help="measure every module; keep mutants/ for mutmut"
+    )
     parser.add_argument(
         "--max-children",
         type=int,
@@ -178,28 +268,40 @@ def main() -> int:
     os.chdir(ROOT)
     shutil.rmtree(WORK, ignore_errors=True)
     started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as out:
-        mutmut = Path(sys.executable).parent / "mutmut"
-        run = subprocess.run(  # noqa: S603 (our own venv's mutmut)
-            [mutmut, "run", f"--max-children={options.max_children}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-        out.seek(0)
-        output = out.read()
-    seconds = time.monotonic() - started
+    settings = Settings.read(tomllib.loads(Path("pyproject.toml").read_text()))
+    cache = mutation_cache.directory()
+    keys = {module: settings.key(module) for module in settings.modules}
+    kept = (
+        {}
+        if options.fresh or options.keep
+        else {m: mutation_cache.load(cache, k) for m, k in keys.items()}
+    )
+    cached = {str(m): statuses for m, statuses in kept.items() if statuses is not None}
+    measured = [m for m in settings.modules if str(m) not in cached]
     try:
-        if run.returncode != 0:
-            print(output[-4000:])
-            print(f"mutation: mutmut failed (exit {run.returncode}); its output above.")
-            return 1
+        if measured:
+            names = [] if measured == settings.modules else [f"{_dotted(m)}.*" for m in measured]
+            run = _mutmut(names, options.max_children)
+            if run.returncode != 0:
+                print(run.stdout[-4000:])
+                print(f"mutation: mutmut failed (exit {run.returncode}); its output above.")
+                return 1
+        fresh = _statuses(measured)
+        for module in measured:
+            mutation_cache.store(cache, keys[module], fresh[str(module)])
+        mutation_cache.prune(cache)
+        seconds = time.monotonic() - started
         committed = floors(FIGURES.read_text())
-        scores = [Score(module, s) for module, s in _statuses().items()]
+        statuses = cached | fresh
+        scores = [Score(str(m), statuses[str(m)]) for m in settings.modules]
         table, failures = verdict(scores, committed)
         print(table)
         total = sum(s.mutants for s in scores)
-        print(f"\n{total} mutants in {seconds:.0f} s ({options.max_children} at a time).")
+        print(
+            f"\n{total} mutants in {seconds:.0f} s ({options.max_children} at a time): "
+            f"{len(measured)} modules measured, {len(cached)} unchanged since a run kept in "
+            f"{cache} (--fresh measures them too)."
+        )
         if extra := unlisted(scores, committed):
             print(f"Survivors not listed in {FIGURES} (`tools/dev/mutation --keep`, then")
             print("`.venv/bin/mutmut show NAME`):")
