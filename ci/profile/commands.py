@@ -106,7 +106,7 @@ def backend_lint(profile: BackendProfile) -> dict[str, list[str]]:
     return commands
 
 
-def serve_command(bind: str, application: str, server: str = "gunicorn") -> list[str]:
+def serve_command(bind: str, application: str, server: str) -> list[str]:
     """`server` serving `application` (module:callable) on `bind` (host:port), logging requests.
 
     gunicorn for a WSGI application; uvicorn or daphne for an ASGI one.

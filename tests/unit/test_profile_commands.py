@@ -48,6 +48,29 @@ def test_each_server_serves_the_application(server: str, argv: list[str]) -> Non
     assert command[: len(argv)] == argv
 
 
+def test_the_port_is_after_the_last_colon_of_the_bind_address() -> None:
+    assert serve_command("[::]:8000", "app.asgi:application", "uvicorn")[-2:] == [
+        "--host=[::]",
+        "--port=8000",
+    ]
+
+
+def test_the_backend_starts_under_its_own_server() -> None:
+    asgi = replace(BACK, server=Found("uvicorn"), application=Found("shop.asgi:application"))
+    assert commands.backend_start(asgi)[-1][:4] == [
+        "python",
+        "-m",
+        "uvicorn",
+        "shop.asgi:application",
+    ]
+
+
+@pytest.mark.parametrize(("coverage", "reports"), [("out/cov/html", "out"), ("", "coverage")])
+def test_the_reports_directory_is_the_top_of_the_coverage_one(coverage: str, reports: str) -> None:
+    front = replace(FRONT, coverage_dir=Found(coverage))
+    assert commands.frontend_reports_dir(front) == reports
+
+
 def test_npm_passes_script_arguments_after_a_double_dash() -> None:
     assert commands.js_run(FRONT, "e2e", "--grep", "@quick") == [
         "npm",

@@ -106,7 +106,8 @@ def test_a_directory_set_where_nothing_is_says_so() -> None:
         (
             "[frontend]\nnpm = 'x'\n",
             "pipeline.toml sets 'npm' in [frontend], which is not a setting: use one of dir, "
-            "node, scripts, build-output, install-flags, image, dockerfile, dockerfile-target, "
+            "node, scripts, build-output, install-flags, coverage-dir, image, dockerfile, "
+            "dockerfile-target, "
             "dockerfile-context.",
         ),
         (

@@ -62,6 +62,8 @@ def test_the_build_tool_names_the_build_output(dependency: str, output: str) -> 
         ("vite.config.js", "./build/", "build"),
         ("vite.config.mts", "public/app", "public/app"),
         ("vite.config.mjs", "./", "dist"),
+        # only the dots and slashes around the name go
+        ("vite.config.ts", "./X-app/", "X-app"),
     ],
 )
 def test_a_vite_config_names_the_build_output(config: str, out_dir: str, output: str) -> None:

@@ -2,10 +2,13 @@
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pytest
 
-from ci.profile import SourceTree, commands, detect
+from ci.profile import Found, SourceTree, commands, detect, plan_view
+from ci.profile.model import ImageSource
+from tests.support.profiles import REFERENCE_PROFILE as REFERENCE
 from tests.unit.test_profile_backend import FRONTEND, reference_like
 
 SETTINGS = "backend/shop/settings.py"
@@ -37,6 +40,15 @@ def served(files: Mapping[str, str | None]) -> tuple[str, str, tuple[str, ...]]:
             ROOT_URLS,
         ),
         ({ROOT_URLS: 'urlpatterns = [re_path(r"^healthz/$", ok)]'}, "/healthz/", ROOT_URLS),
+        # a route written with a leading slash under a prefix: one slash between them
+        (
+            {
+                ROOT_URLS: 'urlpatterns = [path("api/", include("store.urls"))]',
+                "backend/store/urls.py": 'urlpatterns = [path("/health/", views.health)]',
+            },
+            "/api/health/",
+            "backend/store/urls.py",
+        ),
         (
             {
                 ROOT_URLS: 'urlpatterns = [path("api/v1/", include("shop.api"))]',
@@ -62,6 +74,11 @@ def test_no_health_route_means_ready_when_the_port_answers() -> None:
     assert "urlopen('http://127.0.0.1:8000/up/'" in commands.readiness_script("/up/")
 
 
+def test_a_root_urlconf_that_is_not_in_the_source_is_named() -> None:
+    settings = WITH_URLCONF.replace("shop.urls", "shop.routes")
+    assert served({SETTINGS: settings})[:2] == ("", "no health route in shop.routes")
+
+
 def test_settings_without_a_root_urlconf_name_none() -> None:
     assert served({SETTINGS: 'WSGI_APPLICATION = "shop.wsgi.application"\n'})[:2] == (
         "",
@@ -70,7 +87,8 @@ def test_settings_without_a_root_urlconf_name_none() -> None:
 
 
 @pytest.mark.parametrize(
-    ("setting", "path"), [('"/status/ok"', "/status/ok"), ('"healthz/"', "/healthz/"), ('""', "")]
+    ("setting", "path"),
+    [('"/status/ok"', "/status/ok"), ('"healthz/"', "/healthz/"), ('""', ""), ('"/X/up"', "/X/up")],
 )
 def test_the_health_path_is_a_setting(setting: str, path: str) -> None:
     files = {
@@ -103,7 +121,9 @@ def test_a_demo_data_command_is_found_and_run_before_serving() -> None:
 def test_no_demo_data_command_loads_nothing() -> None:
     profile = detect(SourceTree.of(reference_like() | FRONTEND)).backend
     assert profile.demo_data.value == ()
-    assert "load_demo_data" in profile.demo_data.source
+    assert profile.demo_data.source == (
+        "no load_demo_data, seed_demo_data, demo_data, seed command in backend/*/management"
+    )
     assert [c[:3] for c in commands.backend_start(profile)] == [
         ["python", "manage.py", "migrate"],
         ["python", "-m", "gunicorn"],
@@ -112,7 +132,21 @@ def test_no_demo_data_command_loads_nothing() -> None:
 
 def test_demo_data_is_a_setting_with_its_arguments() -> None:
     files = {"pipeline.toml": '[backend]\ndemo-data = "loaddata fixtures/demo.json"\n'}
-    assert served(files)[2] == ("loaddata", "fixtures/demo.json")
+    demo = detect(SourceTree.of(reference_like() | files | FRONTEND)).backend.demo_data
+    assert (demo.value, demo.source) == (("loaddata", "fixtures/demo.json"), "pipeline.toml")
+
+
+def test_the_plan_says_the_stack_serves_no_demo_data_and_not_the_dockerfiles_images() -> None:
+    def built_by(dockerfile: str) -> Found[ImageSource]:
+        return Found(ImageSource("dockerfile", dockerfile), "pipeline.toml")
+
+    back = replace(REFERENCE.backend, image=built_by("Dockerfile"), demo_data=Found((), "none"))
+    front = replace(REFERENCE.frontend, image=built_by("web/Dockerfile"))
+    parts = plan_view.served(replace(REFERENCE, backend=back, frontend=front))
+    assert parts[1].endswith(", no demo data (none)")
+    assert parts[-1] == (
+        "not the backend and frontend Dockerfile's image: `build` makes and checks it"
+    )
 
 
 @pytest.mark.parametrize("server", ["gunicorn", "uvicorn", "daphne"])
@@ -161,4 +195,6 @@ def test_the_frontend_reports_are_where_its_coverage_goes(
 ) -> None:
     frontend = detect(SourceTree.of(reference_like() | FRONTEND | files)).frontend
     assert frontend.coverage_dir.value == coverage
+    if not files:
+        assert frontend.coverage_dir.source == "frontend/package.json"
     assert commands.frontend_reports_dir(frontend) == reports

@@ -51,5 +51,6 @@ def test_what_the_app_has_runs_and_is_not_skipped() -> None:
     stages = {s.name: s for s in plan_view.stages(profile)}
     assert stages["lint: backend flake8"].commands == [["flake8", "."]]
     assert stages["frontend-test"].commands == [["npm", "run", "test"]]
-    assert stages["end-to-end"].commands == [["npx", "--no-install", "playwright", "test"]]
-    assert stages["end-to-end"].why == "playwright.config.ts"
+    # After the commands that start the app to test (the backend's server, migrations).
+    assert stages["end-to-end"].commands[-1] == ["npx", "--no-install", "playwright", "test"]
+    assert stages["end-to-end"].why.startswith("Playwright (playwright.config.ts)")

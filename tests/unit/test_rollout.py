@@ -2,6 +2,7 @@ import ast
 import json
 import re
 import time
+from datetime import datetime, tzinfo
 
 import pytest
 
@@ -36,6 +37,16 @@ def test_release_id_is_time_and_short_commit() -> None:
     assert made.release.endswith("Z-0123456789ab")
     assert rollout.checked_release_id(made.release) == made.release
     assert made.backup_image == "postgres:17"
+
+
+def test_release_id_is_to_the_millisecond(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> "Clock":
+            return cls(2026, 12, 3, 4, 5, 6, 500000, tzinfo=tz)
+
+    monkeypatch.setattr(rollout, "datetime", Clock)
+    assert release().release == "20261203T040506500Z-0123456789ab"
 
 
 def test_staging_without_backups_names_no_backup_image() -> None:
