@@ -597,9 +597,11 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     assert (releases / "current").resolve().name == started["release"]
     assert running_images("cli-staging") == set(deployment.images["v2"])
 
-    # Two deploys started a second apart: whichever reaches the host's lock first, the later
-    # one runs at the end and neither undoes the other (an older release waiting for the
+    # Two deploys at once: the later one (started once the earlier one has made its
+    # release, so that its id is the greater) runs at the end, whichever reaches the
+    # host's lock first, and neither undoes the other (an older release waiting for the
     # lock is not deployed over a newer one).
+    sent = set((releases / "releases").iterdir())
     with (tmp_path / "earlier.out").open("w") as sink:
         earlier = subprocess.Popen(
             ["bash", "-c", f"dagger call {deployment.deploy_command('staging', 'v2')}"],
@@ -608,6 +610,10 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
+        for _ in range(600):
+            if set((releases / "releases").iterdir()) - sent:
+                break
+            time.sleep(0.1)
         time.sleep(1)
         later = deployment.deploy("staging", "v1")
         earlier.wait()
