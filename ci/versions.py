@@ -2,7 +2,10 @@
 
 Defaults and supported lists follow what the reference app declares: Python
 `requires-python >= 3.11` (Django 5.2 supports up to 3.14) and Node `>= 22.12`.
-Images are tag references, so a registry mirror can serve them.
+Images are tag references, so a registry mirror can serve them. Renovate
+(.github/renovate.json) proposes new pins for PLAYWRIGHT (with @playwright/test) and for
+TRIVY, SYFT and COSIGN (with tools/engine/versions) in its weekly pull request; the
+supported lists are changed by hand when a version is tested.
 """
 
 from ci.errors import PipelineError
