@@ -897,3 +897,43 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
         "Error: The staging secrets (--staging-secrets) could not be read ("
     ), sentence
     assert running_images("cli-staging") == running
+
+
+def healthy_release(project: str, within: float) -> dict[str, tuple[str, str, str]]:
+    """The environment's running release containers once Docker reports each of them
+    healthy, or those running when `within` seconds have passed."""
+    deadline = time.monotonic() + within
+    while True:
+        containers = release_containers(project)
+        states = set()
+        if containers:
+            status = "{{.State.Health.Status}}"
+            states = set(on_target("docker", "inspect", "--format", status, *containers).split())
+        if states == {"healthy"} or time.monotonic() > deadline:
+            return containers
+        time.sleep(1)
+
+
+def test_a_docker_restart_on_the_host_brings_the_current_release_back(
+    deployment: Deployment,
+) -> None:
+    """As at a reboot: the host's Docker stops, the containers with it, and starts again.
+    The release that ran serves again by its restart policy, before any command is run:
+    the same containers, healthy, answering on the published port."""
+    before = release_containers("cli-staging")
+    assert before, "no release runs on staging"
+    pid = Path("/run/pipeline-target/dockerd.pid")
+    stopped = pid.read_text()
+    restart = subprocess.run(
+        [REPO / "tools/deploy-target/restart-docker"], capture_output=True, text=True
+    )
+    assert restart.returncode == 0, restart.stderr
+    assert pid.read_text() != stopped, "dockerd was not restarted"
+    assert healthy_release("cli-staging", within=120) == before
+    answer = health(f"http://127.0.0.1:{STAGING_PORT}/api/health/", timeout=5)
+    assert answer.status == 200, answer
+    listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
+    assert listed.returncode == 0, readable(listed.stderr)[-4000:]
+    shown = r"Containers of \S+: backend running \(healthy\), frontend running \(healthy\)"
+    assert re.search(shown, listed.stdout), listed.stdout
+    assert "Not all running" not in listed.stdout, listed.stdout
