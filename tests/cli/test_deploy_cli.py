@@ -823,7 +823,8 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     """The README's first deploy command with no other argument: .env (the committed
     .env.example, copied) points at staging's bundle under $HOME, the environments file
     names the registry and asks for signatures, so `deploy` builds, publishes, signs with
-    the bundle's key, verifies and deploys this checkout."""
+    the bundle's key, verifies and deploys this checkout; `releases`, `migrate`, `smoke` and
+    `rollback` as typed too."""
     registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
     require(registry, "no registry the engine's containers reach", ENGINE_FIX)
     home = tmp_path / "home"
@@ -863,6 +864,8 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
         deployment.shows_no_secret(done.stdout + done.stderr, command)
         return done
 
+    earlier = running_images("cli-staging")
+    assert earlier, "staging runs no release for `rollback` to return to (tests above deploy one)"
     deployed = typed("dagger call deploy --env staging")
     assert deployed.returncode == 0, readable(deployed.stderr)[-4000:]
     assert f"to {registry}/cli-typed as deploy-" in deployed.stdout
@@ -879,6 +882,12 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     planned = typed("dagger call migrate --env staging --dry-run")
     assert planned.returncode == 0, readable(planned.stderr)[-4000:]
     assert "No planned migration operations." in planned.stdout + planned.stderr
+    checked = typed("dagger call smoke --env staging")
+    assert checked.returncode == 0, readable(checked.stderr)[-4000:]
+    back = typed("dagger call rollback --env staging")
+    assert back.returncode == 0, readable(back.stderr)[-4000:]
+    assert running_images("cli-staging") == earlier
+    running = earlier
 
     production = running_images("cli-production")
     unsigned = typed("dagger call deploy --env production")
