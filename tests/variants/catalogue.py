@@ -248,7 +248,7 @@ VARIANTS = {
                 "reason": "",
             },
         },
-        runs=("backend-test", "end-to-end"),
+        runs=("test",),
         skipped=("end-to-end",),
     ),
     "poetry-split-redis-pnpm": Variant(
