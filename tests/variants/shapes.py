@@ -157,9 +157,11 @@ def without_toml_table(pyproject: Path, table: str) -> None:
 
 
 def django_test_suite(backend: Path) -> None:
-    """`manage.py test` instead of pytest: Django TestCases in the app, no pytest suite."""
+    """`manage.py test` instead of pytest: Django TestCases in the app, no pytest suite
+    (nor ruff's pytest-style rules, which would have its assertEqual calls rewritten)."""
     shutil.rmtree(backend / "tests")
     (backend / "store" / "tests.py").write_text(DJANGO_TESTS)
+    edit(backend / "pyproject.toml", '    "PT",  # flake8-pytest-style\n', "")
     without_toml_table(backend / "pyproject.toml", "tool.pytest.ini_options")
     without_toml_table(backend / "pyproject.toml", "tool.coverage.report")
 
@@ -170,9 +172,12 @@ def build_into(frontend: Path, output: str) -> None:
 
 
 def without_end_to_end(frontend: Path) -> None:
-    """No Playwright suite: its config and specs gone."""
+    """No Playwright suite: its config, specs and their TypeScript project gone."""
     (frontend / "playwright.config.ts").unlink()
     shutil.rmtree(frontend / "e2e")
+    (frontend / "tsconfig.e2e.json").unlink()
+    tsconfig = frontend / "tsconfig.json"
+    edit(tsconfig, ',\n    { "path": "./tsconfig.e2e.json" }', "")
 
 
 def pnpm_hoisted(frontend: Path) -> None:
