@@ -3,7 +3,6 @@
 import functools
 import json
 import secrets
-import time
 import uuid
 from collections.abc import Awaitable
 from dataclasses import replace
@@ -24,7 +23,7 @@ from ci import (
 from ci.choices import Environment, PlanFormat, Suite
 from ci.concurrency import Stage, note, output_of, past_content_races, run_stages
 from ci.decorators import check, function
-from ci.env_secrets import EnvSecrets, ProductionSecretsArg, StagingSecretsArg, env_secrets
+from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run
@@ -42,8 +41,8 @@ from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
 from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.image_source import DOCKERFILE
 from ci.profile.model import profile_of
-from ci.publishing import deploy_tag, image_tags, registry_host
 from ci.publishing import digest_host as registry_host_of
+from ci.publishing import image_tags, registry_host
 from ci.report import (
     StageResult,
     StageSkipped,
@@ -819,8 +818,8 @@ class Pipeline:
         password = found.get("REGISTRY_PASSWORD", registry_password)
         published = ""
         if not (backend_image or frontend_image):
-            backend_image, frontend_image, published = await self._published_to(
-                target, username, found, commit, transport
+            backend_image, frontend_image, published = await deploy_flow.published_checkout(
+                target, username, found, commit, transport, self._pushed_images
             )
         images = [
             rollout.checked_digest("backend", backend_image),
@@ -842,46 +841,6 @@ class Pipeline:
             versions.postgres_image(self.postgres_version),
         )
         return published + await deploy_flow.deployed(host, release, app, login)
-
-    async def _published_to(
-        self,
-        target: environments.Target,
-        username: str,
-        found: EnvSecrets,
-        commit: str,
-        transport: signing.Transport,
-    ) -> tuple[str, str, str]:
-        """The checkout's images for `target`, pushed to its registry, signed if it asks.
-
-        Their digest references, and a line saying what was published and from which commit.
-        """
-        if not target.registry:
-            raise PipelineError(
-                f"`deploy --env {target.name}` was given no images and "
-                f"{environments.ENVIRONMENTS_FILE} names no registry for [{target.name}]: add "
-                'registry = "ghcr.io/acme/printshop" there, or pass --backend-image and '
-                "--frontend-image."
-            )
-        password = found.need("REGISTRY_PASSWORD", None, "deploy", argument=False)
-        signer = None
-        if target.require_signature:  # checked before anything is built or pushed
-            key = found.need("COSIGN_KEY", None, "deploy", argument=False)
-            signer = supply_chain.Signer(key, found.get("COSIGN_PASSWORD", None), None)
-            signer = signer.checked(transport)
-        tag = deploy_tag(commit, time.gmtime())
-        labels = oci_labels("unknown", commit, tag, EPOCH)
-        published = await self._pushed_images(
-            target.registry, username, password, [tag], [target.platform], labels
-        )
-        what = f"commit {commit}" if tag == commit else "commit unknown: give --commit"
-        line = f"Published this checkout ({what}) to {target.registry} as {tag}"
-        if signer is not None:
-            registry = supply_chain.Registry(registry_host(target.registry), username, password)
-            await supply_chain.signed(
-                published.digests, [target.platform], registry, signer, transport
-            )
-            line += ", signed with the environment's COSIGN_KEY"
-        return published.backend, published.frontend, f"{line}.\n"
 
     @function(cache="never")
     async def rollback(
