@@ -7,6 +7,7 @@ from typing import Annotated
 import dagger
 from dagger import Doc, dag, field, object_type
 
+from ci import rollout
 from ci.concurrency import Stage, past_content_races, run_stages
 from ci.decorators import function
 from ci.errors import PipelineError
@@ -15,8 +16,8 @@ from ci.stages.images import PLATFORMS
 
 # Builds are reproducible by default: `created` is the Unix epoch unless given.
 EPOCH = "1970-01-01T00:00:00Z"
-# The port the deploy serves each image on (deploy/README.md, ci/rollout.py's Compose file).
-DEPLOY_PORTS = {"backend": 8000, "frontend": 8080}
+# The port the deploy serves each image on (its Compose file: ci/rollout.py).
+DEPLOY_PORTS = {"backend": rollout.BACKEND_PORT, "frontend": rollout.FRONTEND_PORT}
 
 
 def checked_platforms(platforms: list[str] | None) -> list[str]:
