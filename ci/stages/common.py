@@ -1,5 +1,6 @@
 """Helpers every stage uses."""
 
+import uuid
 from collections.abc import Mapping
 
 import dagger
@@ -54,4 +55,18 @@ def tool_shell(image: str, binary: str) -> dagger.Container:
         .from_(python_image(DEFAULT_PYTHON))
         .with_file(f"/usr/local/bin/{name}", tool, permissions=0o755)
         .with_default_terminal_cmd(["bash"])
+    )
+
+
+def volume_shell(volume: str, mount: str, python_version: str) -> dagger.Container:
+    """Python with the cache volume `volume` at `mount`, never served from the cache.
+
+    For what the engine keeps between calls (job summaries, performance baselines):
+    a fresh nonce makes each read or write run again.
+    """
+    return (
+        dag.container()
+        .from_(python_image(python_version))
+        .with_mounted_cache(mount, dag.cache_volume(volume))
+        .with_env_variable("RUN_NONCE", uuid.uuid4().hex)
     )

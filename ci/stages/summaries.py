@@ -6,12 +6,8 @@ live as long as the engine, which is the job's on a hosted runner.
 """
 
 import re
-import uuid
 
-import dagger
-from dagger import dag
-
-from ci.versions import python_image
+from ci.stages.common import volume_shell
 
 VOLUME = "ci-job-summaries"
 MOUNT = "/summaries"
@@ -22,20 +18,10 @@ def _file(event: str, revision: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", f"{event}-{revision}") + ".md"
 
 
-def _volume_shell(python_version: str) -> dagger.Container:
-    """A container with the summaries volume, never served from the cache (a fresh nonce)."""
-    return (
-        dag.container()
-        .from_(python_image(python_version))
-        .with_mounted_cache(MOUNT, dag.cache_volume(VOLUME))
-        .with_env_variable("RUN_NONCE", uuid.uuid4().hex)
-    )
-
-
 async def keep(event: str, revision: str, markdown: str, python_version: str) -> None:
     """Store `markdown` for `event` on `revision`, replacing what an earlier run kept."""
     await (
-        _volume_shell(python_version)
+        volume_shell(VOLUME, MOUNT, python_version)
         .with_new_file("/summary.md", markdown)
         .with_exec(["cp", "/summary.md", f"{MOUNT}/{_file(event, revision)}"])
         .sync()
@@ -46,4 +32,6 @@ async def kept(event: str, revision: str, python_version: str) -> str:
     """What a run of `event` on `revision` kept, or a line saying none did on this engine."""
     missing = "No summary of this run was kept on this engine: see the job's log."
     script = f'cat "{MOUNT}/{_file(event, revision)}" 2>/dev/null || echo "{missing}"'
-    return await _volume_shell(python_version).with_exec(["sh", "-c", script]).stdout()
+    return (
+        await volume_shell(VOLUME, MOUNT, python_version).with_exec(["sh", "-c", script]).stdout()
+    )

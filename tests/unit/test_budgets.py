@@ -1,0 +1,117 @@
+"""Performance budgets: figures against their limits and against main's last figures."""
+
+import pytest
+
+from ci.budgets import Baseline, Budget, Measured, baseline_of, over_budget, regressions, table
+
+P95 = Budget("p95 GET /api/products/", 200, "ms")
+SCORE = Budget("performance", 0.8, "", higher_is_better=True)
+
+
+@pytest.mark.parametrize(
+    ("budget", "value", "met"),
+    [
+        (P95, 199, True),
+        (P95, 200, True),
+        (P95, 201, False),
+        (SCORE, 0.81, True),
+        (SCORE, 0.8, True),
+        (SCORE, 0.79, False),
+    ],
+)
+def test_a_budget_is_met_up_to_its_limit_in_the_better_direction(
+    budget: Budget, value: float, met: bool
+) -> None:
+    assert budget.met_by(value) is met
+    assert Measured(budget, value).within_budget is met
+
+
+@pytest.mark.parametrize(
+    ("budget", "value", "shown"),
+    [
+        (P95, 212.4, "212 ms"),
+        (P95, 10, "10 ms"),
+        (P95, 9.5, "9.5 ms"),
+        (P95, 2, "2 ms"),
+        (SCORE, 0.95, "0.95"),
+        (SCORE, 0.5, "0.5"),
+        (SCORE, 0.125, "0.12"),
+    ],
+)
+def test_figures_are_shown_with_their_unit(budget: Budget, value: float, shown: str) -> None:
+    assert budget.shown(value) == shown
+
+
+def test_each_figure_over_its_budget_is_one_sentence() -> None:
+    figures = [Measured(P95, 412), Measured(SCORE, 0.42), Measured(P95, 100)]
+    assert over_budget(figures) == [
+        "p95 GET /api/products/ is 412 ms, over its budget of 200 ms.",
+        "performance is 0.42, under its budget of 0.8.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("budget", "value", "before", "worse"),
+    [
+        (P95, 150, 100, 0.5),
+        (P95, 50, 100, -0.5),
+        (SCORE, 0.5, 1.0, 0.5),
+        (SCORE, 1.0, 0.5, -1.0),
+        (P95, 0, 0, 0.0),
+        (P95, 3, 0, float("inf")),
+        (SCORE, -0.5, -1.0, -0.5),
+    ],
+)
+def test_worse_by_is_the_share_in_the_bad_direction(
+    budget: Budget, value: float, before: float, worse: float
+) -> None:
+    assert Measured(budget, value).worse_by(before) == worse
+
+
+def test_a_figure_worse_than_mains_by_more_than_the_threshold_names_both_and_the_commit() -> None:
+    baseline = Baseline("0123456789abcdef", {P95.name: 100, SCORE.name: 0.9})
+    figures = [Measured(P95, 130), Measured(SCORE, 0.9)]
+    assert regressions(figures, baseline, 0.2) == [
+        "p95 GET /api/products/ is 130 ms, 30% worse than main's 100 ms "
+        "(commit 0123456789ab); the threshold is 20%."
+    ]
+
+
+def test_a_figure_worse_by_exactly_the_threshold_or_unknown_to_main_passes() -> None:
+    baseline = Baseline("c", {P95.name: 100})
+    assert regressions([Measured(P95, 120), Measured(SCORE, 0.1)], baseline, 0.2) == []
+
+
+def test_without_a_baseline_nothing_regresses() -> None:
+    assert regressions([Measured(P95, 10_000)], None, 0.0) == []
+
+
+def test_a_baseline_round_trips_through_json_and_is_made_from_figures() -> None:
+    made = baseline_of([Measured(P95, 120), Measured(SCORE, 0.9)], "abc")
+    assert made == Baseline("abc", {P95.name: 120.0, SCORE.name: 0.9})
+    assert Baseline.from_json(made.to_json()) == made
+    assert made.to_json() == (
+        '{"commit": "abc", "figures": {"p95 GET /api/products/": 120, "performance": 0.9}}'
+    )
+
+
+def test_the_table_shows_each_figure_its_budget_mains_figure_and_the_result() -> None:
+    baseline = Baseline("0123456789abcdef", {P95.name: 180})
+    shown = table([Measured(P95, 212), Measured(SCORE, 0.9)], baseline)
+    assert shown.splitlines() == [
+        "| Figure | Measured | Budget | Main (0123456789ab) | Result |",
+        "|---|---|---|---|---|",
+        "| p95 GET /api/products/ | 212 ms | ≤ 200 ms | 180 ms | FAIL |",
+        "| performance | 0.9 | ≥ 0.8 | - | pass |",
+    ]
+
+
+def test_the_table_says_when_there_is_no_baseline_yet() -> None:
+    shown = table([Measured(P95, 150)], None)
+    assert shown.splitlines() == [
+        "| Figure | Measured | Budget | Main | Result |",
+        "|---|---|---|---|---|",
+        "| p95 GET /api/products/ | 150 ms | ≤ 200 ms | - | pass |",
+        "",
+        "No baseline of main on this engine yet: nothing compared.",
+    ]
