@@ -13,12 +13,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Budget:
-    """The limit of one figure: `name`, `limit` in `unit`; `higher_is_better` for scores."""
+    """The limit of one figure: `name`, `limit` in `unit`; `higher_is_better` for scores.
+
+    `noise` is how far the figure moves between runs of the same code (in `unit`): a
+    change within it is never a regression, e.g. a blocking time of 0 ms then 20 ms.
+    """
 
     name: str
     limit: float
     unit: str
     higher_is_better: bool = False
+    noise: float = 0.0
 
     def met_by(self, value: float) -> bool:
         """Whether `value` is within this budget (the limit itself is)."""
@@ -83,7 +88,10 @@ def over_budget(figures: Sequence[Measured]) -> list[str]:
 def regressions(
     figures: Sequence[Measured], baseline: Baseline | None, threshold: float
 ) -> list[str]:
-    """One sentence per figure worse than main's by more than `threshold` (a share)."""
+    """One sentence per figure worse than main's by more than `threshold` (a share).
+
+    A change within the figure's noise is not one.
+    """
     if baseline is None:
         return []
     found = []
@@ -91,8 +99,12 @@ def regressions(
         before = baseline.figures.get(m.budget.name)
         if before is None or m.worse_by(before) <= threshold:
             continue
+        if abs(m.value - before) <= m.budget.noise:
+            continue
+        share = m.worse_by(before)
+        by = f"{share:.0%} " if share != float("inf") else ""
         found.append(
-            f"{m.budget.name} is {m.budget.shown(m.value)}, {m.worse_by(before):.0%} worse "
+            f"{m.budget.name} is {m.budget.shown(m.value)}, {by}worse "
             f"than main's {m.budget.shown(before)} (commit {baseline.commit[:12]}); "
             f"the threshold is {threshold:.0%}."
         )

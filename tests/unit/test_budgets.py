@@ -82,6 +82,15 @@ def test_a_figure_worse_by_exactly_the_threshold_or_unknown_to_main_passes() -> 
     assert regressions([Measured(P95, 120), Measured(SCORE, 0.1)], baseline, 0.2) == []
 
 
+def test_a_change_within_the_figures_noise_is_no_regression() -> None:
+    blocking = Budget("total blocking time", 200, "ms", noise=50)
+    baseline = Baseline("c", {blocking.name: 0})
+    assert regressions([Measured(blocking, 50)], baseline, 0.2) == []
+    assert regressions([Measured(blocking, 51)], baseline, 0.2) == [
+        "total blocking time is 51 ms, worse than main's 0 ms (commit c); the threshold is 20%."
+    ]
+
+
 def test_without_a_baseline_nothing_regresses() -> None:
     assert regressions([Measured(P95, 10_000)], None, 0.0) == []
 
