@@ -67,9 +67,11 @@ func main() {
 	writeJavaDB(filepath.Join(*dir, "java-db"))
 }
 
-// writeMetadata writes DIR/metadata.json for a database of schema `version`, fresh now.
+// writeMetadata writes DIR/metadata.json for a database of schema `version`, fresh today.
+// Made at the start of the day (UTC), the same database is the same bytes all day long,
+// so the engine's cache answers a scan of unchanged images with it.
 func writeMetadata(dir string, version int) {
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(24 * time.Hour)
 	metadata, _ := json.Marshal(map[string]any{
 		"Version": version, "NextUpdate": now.Add(24 * time.Hour), "UpdatedAt": now, "DownloadedAt": now,
 	})
