@@ -4,8 +4,12 @@ pull request: the checks (quick Playwright suite). Push to main: the full checks
 release to staging. A v-tag (v1.2.3): a release to production (the workflow runs it in
 the GitHub environment `production`, whose required reviewers approve it). Manual
 dispatch: a release to the environment chosen. Other branches: the checks.
+Schedule: what runs now in both environments is checked, no checkout is built; which
+check comes from the workflow's cron (`github.event.schedule`): HEALTH_CRON the smoke
+and a bounded load test, SECURITY_CRON the vulnerability gate on the running images.
 """
 
+import enum
 import re
 from dataclasses import dataclass
 
@@ -13,20 +17,40 @@ from ci.choices import Environment, Suite
 from ci.errors import PipelineError
 
 _VERSION_TAG = re.compile(r"^refs/tags/v\d+\.\d+\.\d+$")
-EVENTS = ("pull_request", "push", "workflow_dispatch")
+EVENTS = ("pull_request", "push", "workflow_dispatch", "schedule")
+# The workflow's `schedule:` crons (.github/workflows/pipeline.yml holds the same).
+HEALTH_CRON = "17 */4 * * *"  # every four hours
+SECURITY_CRON = "43 5 * * 1"  # Mondays, 05:43 UTC
+
+
+class Watch(enum.Enum):
+    """What a scheduled run checks in each environment."""
+
+    HEALTH = "smoke test and a bounded load test"
+    SECURITY = "the vulnerability gate on the images it runs"
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The stages an event runs: the checks with a suite, then maybe a release."""
+    """The stages an event runs: the checks with a suite, then maybe a release.
+
+    A scheduled run builds nothing: `watch` says what it checks in `watched`.
+    """
 
     suite: Suite
     release_to: Environment | None
     why: str
+    watch: Watch | None = None
+    watched: tuple[Environment, ...] = ()
 
 
-def decide(event: str, ref: str, environment: str = "") -> Decision:
-    """The decision for GitHub's `event` on `ref`; `environment` for manual dispatch."""
+def decide(event: str, ref: str, environment: str = "", schedule: str = "") -> Decision:
+    """The decision for GitHub's `event` on `ref`; `environment` for manual dispatch.
+
+    `schedule` is the cron of a scheduled run (github.event.schedule).
+    """
+    if event == "schedule":
+        return _scheduled(schedule)
     if event == "pull_request":
         return Decision(Suite.QUICK, None, "pull request: the checks")
     if event == "push" and ref == "refs/heads/main":
@@ -49,6 +73,21 @@ def decide(event: str, ref: str, environment: str = "") -> Decision:
         target = Environment(environment)
         return Decision(Suite.FULL, target, f"manual run: release to {environment}")
     raise PipelineError(f"ci does not handle the event {event!r}: use one of {', '.join(EVENTS)}.")
+
+
+def _scheduled(cron: str) -> Decision:
+    """The checks of a scheduled run started by `cron`, in every environment."""
+    watches = {HEALTH_CRON: Watch.HEALTH, SECURITY_CRON: Watch.SECURITY}
+    if cron not in watches:
+        known = " or ".join(repr(c) for c in watches)
+        raise PipelineError(
+            f"ci has no scheduled check for the cron {cron!r}: pass --schedule="
+            f"${{{{ github.event.schedule }}}}, one of {known} (ci/events.py)."
+        )
+    watch = watches[cron]
+    watched = tuple(Environment)
+    names = " and ".join(e.value for e in watched)
+    return Decision(Suite.QUICK, None, f"schedule: {watch.value} of {names}", watch, watched)
 
 
 def missing_arguments(decision: Decision, given: dict[str, object]) -> PipelineError:

@@ -26,7 +26,7 @@ from ci.decorators import check, function
 from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
-from ci.flows import event_run
+from ci.flows import event_run, watch
 from ci.flows import release as release_flow
 from ci.flows.release import Published, ReleaseSteps
 from ci.images import (
@@ -825,9 +825,7 @@ class Pipeline:
             rollout.checked_digest("backend", backend_image),
             rollout.checked_digest("frontend", frontend_image),
         ]
-        login = None
-        if password is not None:
-            login = compose_host.RegistryLogin(registry_host_of(images[0]), username, password)
+        login = _login(images, username, password)
         if target.require_signature:
             await self._signatures_checked(target, images, login, transport)
         if target.require_scan:
@@ -1036,14 +1034,24 @@ class Pipeline:
         ] = None,
         webhook: Annotated[dagger.Secret | None, Doc("Told each release's outcome")] = None,
         deployed_by: Annotated[str, Doc("Who triggered it, e.g. $GITHUB_ACTOR")] = "ci",
+        schedule: Annotated[
+            str, Doc("Scheduled runs: the cron that started it, ${{ github.event.schedule }}")
+        ] = "",
+        db: DbArg = None,
+        db_repository: DbRepositoryArg = None,
+        *,
+        staging_secrets: StagingSecretsArg,
+        production_secrets: ProductionSecretsArg,
     ) -> str:
         """What the workflow runs for a GitHub event: the checks, then a release if it is one.
 
         Pull request: the checks (quick suite). Push to main: release to staging. v-tag:
-        release to production. Manual dispatch: release to --environment. The run's
+        release to production. Manual dispatch: release to --environment. Schedule: both
+        environments' smoke and load tests, or weekly the vulnerability gate on the images
+        they run (their bundles: --staging-secrets, --production-secrets). The run's
         summary in Markdown is kept for `ci-reports` (summary.md), also when it fails.
         """
-        decision = events.decide(event, git_ref, environment)
+        decision = events.decide(event, git_ref, environment, schedule)
         given: dict[str, object] = {
             "--registry": registry,
             "--username": username,
@@ -1053,7 +1061,12 @@ class Pipeline:
             "--secret-key": secret_key,
             "--key or --identity-token": key or identity_token,
         }
-        if decision.release_to is None:
+        if decision.watch is not None:
+            checks = self._watch_checks(
+                decision, db, db_repository, staging_secrets, production_secrets
+            )
+            run = watch.watched(decision, checks)
+        elif decision.release_to is None:
             run = self.test(decision.suite)
         elif not all(given.values()) or not (password and ssh_key and database_url and secret_key):
             raise events.missing_arguments(decision, given)
@@ -1090,22 +1103,25 @@ class Pipeline:
         git_ref: GitRefArg,
         revision: RevisionArg,
         environment: Annotated[str, Doc("Manual runs: the environment")] = "",
+        schedule: Annotated[str, Doc("Scheduled runs: the cron that started it")] = "",
     ) -> dagger.Directory:
         """Every report of the event's checks, also after a red run, for the workflow to keep.
 
         summary.md (the table `ci` printed for this event and commit, for the job summary),
         backend/, frontend/, end-to-end/ (each with its exit-code) and scan/ (trivy.sarif
-        for code scanning).
+        for code scanning). A scheduled run checked no checkout: summary.md only.
         """
-        suite = events.decide(event, git_ref, environment).suite
+        decision = events.decide(event, git_ref, environment, schedule)
+        summary = await self.ci_summary(event, revision)
+        reports = dag.directory().with_new_file("summary.md", summary)
+        if decision.watch is not None:
+            return reports
         parts = {
             "backend": self.backend_reports(),
             "frontend": self.frontend_reports(),
-            "end-to-end": self.end_to_end_reports(suite),
+            "end-to-end": self.end_to_end_reports(decision.suite),
             "scan": self.scan_reports(),
         }
-        summary = await self.ci_summary(event, revision)
-        reports = dag.directory().with_new_file("summary.md", summary)
         for name, made in parts.items():
             reports = reports.with_directory(name, await made)
         return reports
@@ -1179,24 +1195,75 @@ class Pipeline:
         db_repository: str | None,
     ) -> None:
         """Refuse images that fail the vulnerability gate, before the host is touched."""
-        pulled = compose_host.pulled(images, target.platform, login)
-        ignores = supply_chain.IGNORE_FILE
-        outcome = await supply_chain.scanned(
-            self.source,
-            self._lock_files,
-            pulled,
-            gate.DEFAULT_SEVERITIES,
-            ignores,
-            db,
-            db_repository,
-        )
         try:
-            _gated(outcome, ignores)
+            await self._images_gated(target, images, login, self._lock_files, db, db_repository)
         except PipelineError as exc:
             raise PipelineError(
                 f"{target.name} takes only images that pass the vulnerability gate, so "
                 f"{target.host} was not touched.\n{exc}"
             ) from None
+
+    async def _images_gated(
+        self,
+        target: environments.Target,
+        images: list[str],
+        login: "compose_host.RegistryLogin | None",
+        locks: dagger.Directory,
+        db: dagger.Directory | None,
+        db_repository: str | None,
+    ) -> str:
+        """The vulnerability gate on `images` as `target`'s host pulls them, and `locks`."""
+        pulled = compose_host.pulled(images, target.platform, login)
+        ignores = supply_chain.IGNORE_FILE
+        outcome = await supply_chain.scanned(
+            self.source, locks, pulled, gate.DEFAULT_SEVERITIES, ignores, db, db_repository
+        )
+        return _gated(outcome, ignores)
+
+    async def _running_gated(
+        self,
+        env: Environment,
+        db: dagger.Directory | None,
+        db_repository: str | None,
+        staging_secrets: dagger.Secret | None,
+        production_secrets: dagger.Secret | None,
+    ) -> str:
+        """The vulnerability gate on the images `env` runs now (the weekly scheduled check)."""
+        target = await self._environment(env)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        host = compose_host.Host(target, found.need("SSH_KEY", None, "ci --event=schedule"))
+        release, images = await watch.running_images(host)
+        login = _login(images, target.registry_username, found.get("REGISTRY_PASSWORD", None))
+        try:
+            return await self._images_gated(
+                target, images, login, dag.directory(), db, db_repository
+            )
+        except PipelineError as exc:
+            raise PipelineError(
+                f"{target.name} runs {release}, whose images now fail the vulnerability "
+                f"gate (advisories published since it was deployed): deploy a fixed "
+                f"release.\n{exc}"
+            ) from None
+
+    def _watch_checks(
+        self,
+        decision: events.Decision,
+        db: dagger.Directory | None,
+        db_repository: str | None,
+        staging_secrets: dagger.Secret | None,
+        production_secrets: dagger.Secret | None,
+    ) -> watch.Checks:
+        """Each environment's checks for the scheduled run `decision`."""
+
+        def checks(env: Environment) -> dict[str, Stage]:
+            if decision.watch == events.Watch.SECURITY:
+                gated = functools.partial(
+                    self._running_gated, env, db, db_repository, staging_secrets, production_secrets
+                )
+                return {f"vulnerabilities {env.value}": gated}
+            return {f"smoke {env.value}": functools.partial(self.smoke, env)}
+
+        return checks
 
     async def _host(
         self,
@@ -1304,6 +1371,15 @@ def _gated(outcome: supply_chain.ScanOutcome, ignore_file: str) -> str:
             f"or add an entry with a statement (and an expired_at date) to {ignore_file}."
         )
     return outcome.table
+
+
+def _login(
+    images: list[str], username: str, password: dagger.Secret | None
+) -> "compose_host.RegistryLogin | None":
+    """How a host pulls `images` from their registry, or None to pull anonymously."""
+    if password is None:
+        return None
+    return compose_host.RegistryLogin(registry_host_of(images[0]), username, password)
 
 
 async def _notified(webhook: dagger.Secret, text: str) -> None:

@@ -17,6 +17,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +27,7 @@ import pytest
 
 from ci import environments as environments_module
 from ci import rollout
+from ci.events import HEALTH_CRON, SECURITY_CRON
 from tests.cli.test_signing_cli import key_pairs, published
 from tests.support import postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
@@ -318,11 +320,17 @@ def deployment(
         "REGISTRY_PASSWORD": f"registry-{canary}",
         "COSIGN_PASSWORD": f"key-{canary}",
     }
+    sources = {"v1": slow, "v2": slow, "v3": unhealthy}
+    with ThreadPoolExecutor() as pool:  # three `dagger call`s at once
+        made = {
+            version: pool.submit(
+                published, dagger_cli, source, "cli-deploy", secrets, version[1] * 40
+            )
+            for version, source in sources.items()
+        }
     images = {}
-    for version, source in (("v1", slow), ("v2", slow), ("v3", unhealthy)):
-        backend, frontend, output = published(
-            dagger_cli, source, "cli-deploy", secrets, version[1] * 40
-        )
+    for version, future in made.items():
+        backend, frontend, output = future.result()
         assert canary not in output, f"publish showed a secret:\n{output[-4000:]}"
         images[version] = (backend, frontend)
     yield Deployment(dagger_cli, checkout, secrets, canary, work / "key", images)
@@ -470,6 +478,42 @@ def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
     assert [release[-2:] for release in traffic.releases] == ["v2", "v1"]
     downtime = len(traffic.failed) * traffic.interval
     assert downtime < 3, f"{len(traffic.failed)} requests failed while the proxy took the port"
+
+
+def test_scheduled_runs_check_what_both_environments_run(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """`ci --event=schedule` as the workflow's two crons call it, nothing built: every four
+    hours the smoke test of both environments passes; weekly, an advisory published since
+    for the django their running images hold fails the run, naming each environment, the
+    release it runs and the advisory."""
+    bundles = {}
+    for env in ("staging", "production"):
+        bundles[env] = tmp_path / f"{env}.env"
+        bundles[env].write_text(
+            f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
+            f"REGISTRY_PASSWORD={deployment.secrets['REGISTRY_PASSWORD']}\n"
+        )
+    common = (
+        f"ci --event=schedule --git-ref=refs/heads/main --revision={'5' * 40} "
+        f"--staging-secrets=file://{bundles['staging']} "
+        f"--production-secrets=file://{bundles['production']}"
+    )
+    health = deployment.call(f"{common} --schedule='{HEALTH_CRON}'")
+    assert health.returncode == 0, readable(health.stderr)[-4000:]
+    assert summary.results(health.stdout) == {
+        "smoke staging": "PASS",
+        "smoke production": "PASS",
+    }, health.stdout
+
+    advisory = trivy_cache(tmp_path / "db", "django", "CVE-2099-0007")
+    weekly = deployment.call(f"{common} --schedule='{SECURITY_CRON}' --db={advisory}")
+    assert weekly.returncode != 0
+    error = readable(weekly.stderr)
+    for env in ("staging", "production"):
+        current = (Path(f"/home/deploy/deployments/cli-{env}") / "current").resolve().name
+        assert f"{env} runs {current}, whose images now fail the vulnerability gate" in error
+    assert error.count("CVE-2099-0007") >= 2, error
 
 
 def legacy_release(deployment: Deployment, project: str, port: int, version: str) -> str:
@@ -751,7 +795,7 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
         assert "Lock held by deploy r-elsewhere (pid 1) since noon." in listed.stdout
         settings = deployment.checkout / "deploy/environments.toml"
         original = settings.read_text()
-        settings.write_text(original.replace(f"lock_timeout = {LOCK_TIMEOUT}", "lock_timeout = 20"))
+        settings.write_text(original.replace(f"lock_timeout = {LOCK_TIMEOUT}", "lock_timeout = 8"))
         try:
             back = deployment.call(f"rollback --env=staging --ssh-key=file://{deployment.key}")
         finally:
@@ -763,7 +807,7 @@ def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
     assert back.returncode != 0
     error = readable(back.stderr)
     assert "Nothing was rolled back: another deploy or rollback on staging" in error, error
-    assert "held the lock for 20s (deploy-host: the lock is held by deploy r-elsewhere" in error
+    assert "held the lock for 8s (deploy-host: the lock is held by deploy r-elsewhere" in error
     assert (staging / "current").resolve().name == running
 
 

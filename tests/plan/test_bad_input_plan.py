@@ -57,12 +57,35 @@ CASES: dict[str, tuple[Call, str]] = {
         "--key",
     ),
     "ci: an event it does not handle": (
-        lambda p: p.ci("issue_comment", "refs/heads/main", "a" * 40),
+        lambda p: p.ci(
+            "issue_comment",
+            "refs/heads/main",
+            "a" * 40,
+            staging_secrets=None,
+            production_secrets=None,
+        ),
         "issue_comment",
     ),
     "ci: a manual run without an environment": (
-        lambda p: p.ci("workflow_dispatch", "refs/heads/main", "a" * 40),
+        lambda p: p.ci(
+            "workflow_dispatch",
+            "refs/heads/main",
+            "a" * 40,
+            staging_secrets=None,
+            production_secrets=None,
+        ),
         "--environment",
+    ),
+    "ci: a schedule it has no check for": (
+        lambda p: p.ci(
+            "schedule",
+            "refs/heads/main",
+            "a" * 40,
+            schedule="0 0 * * *",
+            staging_secrets=None,
+            production_secrets=None,
+        ),
+        "no scheduled check for the cron '0 0 * * *'",
     ),
     "test-matrix: an unsupported Python": (
         lambda p: p.test_matrix(python_versions=["2.7"]),

@@ -104,7 +104,14 @@ async def test_bad_version_fails_before_any_container_runs() -> None:
 @pytest.mark.asyncio
 async def test_ci_names_the_secrets_a_release_needs_before_anything_runs() -> None:
     with pytest.raises(PipelineError) as caught:
-        await make_pipeline().ci("push", "refs/heads/main", "a" * 40, registry="ghcr.io/a/b")
+        await make_pipeline().ci(
+            "push",
+            "refs/heads/main",
+            "a" * 40,
+            registry="ghcr.io/a/b",
+            staging_secrets=None,
+            production_secrets=None,
+        )
     assert str(caught.value) == (
         "push to main: release to staging needs --username, --password, --ssh-key, "
         "--database-url, --secret-key, --key or --identity-token: pass them from the job's "

@@ -2,7 +2,7 @@ import pytest
 
 from ci.choices import Environment, Suite
 from ci.errors import PipelineError
-from ci.events import Decision, decide, missing_arguments
+from ci.events import HEALTH_CRON, SECURITY_CRON, Decision, Watch, decide, missing_arguments
 
 
 def test_a_pull_request_runs_the_quick_checks_only() -> None:
@@ -45,10 +45,53 @@ def test_a_manual_run_needs_a_known_environment(environment: str) -> None:
 
 def test_an_unknown_event_is_one_sentence() -> None:
     with pytest.raises(PipelineError) as caught:
-        decide("schedule", "refs/heads/main")
+        decide("release", "refs/heads/main")
     assert str(caught.value) == (
-        "ci does not handle the event 'schedule': use one of pull_request, push, workflow_dispatch."
+        "ci does not handle the event 'release': use one of pull_request, push, "
+        "workflow_dispatch, schedule."
     )
+
+
+def test_the_health_schedule_watches_both_environments_smoke_and_load() -> None:
+    decision = decide("schedule", "refs/heads/main", schedule=HEALTH_CRON)
+    assert decision == Decision(
+        Suite.QUICK,
+        None,
+        "schedule: smoke test and a bounded load test of staging and production",
+        Watch.HEALTH,
+        (Environment.STAGING, Environment.PRODUCTION),
+    )
+
+
+def test_the_security_schedule_gates_the_images_both_environments_run() -> None:
+    decision = decide("schedule", "refs/heads/main", "staging", SECURITY_CRON)
+    assert decision.watch == Watch.SECURITY
+    assert decision.watched == (Environment.STAGING, Environment.PRODUCTION)
+    assert decision.release_to is None
+    assert decision.why == (
+        "schedule: the vulnerability gate on the images it runs of staging and production"
+    )
+
+
+@pytest.mark.parametrize("cron", ["", "0 0 * * *", HEALTH_CRON + " "])
+def test_a_schedule_the_pipeline_does_not_know_is_one_sentence(cron: str) -> None:
+    with pytest.raises(PipelineError) as caught:
+        decide("schedule", "refs/heads/main", schedule=cron)
+    assert str(caught.value) == (
+        f"ci has no scheduled check for the cron {cron!r}: pass "
+        "--schedule=${{ github.event.schedule }}, one of '17 */4 * * *' or '43 5 * * 1' "
+        "(ci/events.py)."
+    )
+
+
+def test_only_scheduled_runs_watch() -> None:
+    for event, ref, environment in (
+        ("pull_request", "refs/pull/1/merge", ""),
+        ("push", "refs/heads/main", ""),
+        ("workflow_dispatch", "refs/heads/main", "production"),
+    ):
+        decision = decide(event, ref, environment, HEALTH_CRON)
+        assert (decision.watch, decision.watched) == (None, ())
 
 
 @pytest.mark.parametrize(

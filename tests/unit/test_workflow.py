@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ci.events import HEALTH_CRON, SECURITY_CRON
 from tests.support.prerequisites import require
 
 WORKFLOW = Path(__file__).parents[2] / ".github/workflows/dagger.yml"
@@ -46,3 +47,11 @@ def test_the_job_runs_no_command_of_its_own_and_calls_ci() -> None:
     assert "run:" not in text
     assert re.search(r"args: >-\n\s+ci --event=", text)
     assert 'DAGGER_VERSION: "0.21.8"' in text
+
+
+def test_the_schedules_are_the_crons_ci_knows_and_reach_it() -> None:
+    text = WORKFLOW.read_text()
+    crons = re.findall(r'^\s+- cron: "([^"]+)"', text, flags=re.MULTILINE)
+    assert crons == [HEALTH_CRON, SECURITY_CRON]
+    assert "SCHEDULE: ${{ github.event.schedule }}" in text
+    assert text.count('--schedule="$SCHEDULE"') == 2  # ci and ci-reports
