@@ -1,9 +1,14 @@
 """The load test as the engine would run it, read from the lazy plan (no engine)."""
 
+import json
+from dataclasses import replace
+
 import pytest
 
 from ci import load
 from ci.choices import LoadTarget
+from ci.errors import PipelineError
+from ci.profile import Found
 from ci.stages import e2e, locust
 from tests.support import plan
 from tests.support.pipeline import make_pipeline
@@ -82,3 +87,17 @@ def test_against_an_environment_the_run_is_capped_and_places_no_orders() -> None
     assert planned.described().endswith(
         "Bounded on staging: 100 users capped to 20, 60 s capped to 30 s."
     )
+
+
+@pytest.mark.asyncio
+async def test_an_app_without_a_scenario_skips_the_load_test_saying_why() -> None:
+    backend = replace(REFERENCE_PROFILE.backend, load_scenario=Found("", "no locustfile.py"))
+    profile = replace(REFERENCE_PROFILE, backend=backend)
+    pipeline = make_pipeline(profile_json=json.dumps(profile.as_dict()))
+    assert await pipeline.load_test() == (
+        "load-test: skipped, no Locust scenario (no locustfile.py); add one, or set "
+        "[backend] load-scenario in pipeline.toml."
+    )
+    with pytest.raises(PipelineError) as caught:
+        await pipeline.load_test_reports()
+    assert str(caught.value).startswith("No load test to report on: no Locust scenario")
