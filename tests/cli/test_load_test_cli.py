@@ -20,7 +20,9 @@ SMALL = "--users=20 --spawn-rate=10 --duration=10"
 def slowed(views: str) -> str:
     """The product list view sleeping 250 ms on every request, over its 200 ms budget."""
     assert LIST_QUERY in views
-    return "import time\n" + views.replace(LIST_QUERY, f"        time.sleep(0.25)\n{LIST_QUERY}")
+    assert "\nimport logging\n" in views
+    slow = views.replace("\nimport logging\n", "\nimport logging\nimport time\n")
+    return slow.replace(LIST_QUERY, f"        time.sleep(0.25)\n{LIST_QUERY}")
 
 
 def test_the_load_test_passes_keeping_mains_figures_then_fails_on_a_slow_product_list(

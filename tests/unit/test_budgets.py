@@ -124,3 +124,19 @@ def test_the_table_says_when_there_is_no_baseline_yet() -> None:
         "",
         "No baseline of main on this engine yet: nothing compared.",
     ]
+
+
+def test_a_baselines_json_has_its_figures_in_name_order_whatever_the_order_measured() -> None:
+    made = baseline_of([Measured(SCORE, 0.9), Measured(P95, 120)], "abc")
+    assert made.to_json() == (
+        '{"commit": "abc", "figures": {"p95 GET /api/products/": 120, "performance": 0.9}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(10.5, "10 ms"), (-12.5, "-12 ms"), (-9.5, "-9.5 ms"), (0, "0 ms")]
+)
+def test_large_figures_are_shown_whole_and_small_ones_with_their_decimals(
+    value: float, shown: str
+) -> None:
+    assert P95.shown(value) == shown

@@ -194,3 +194,32 @@ def test_a_run_that_made_no_http_request_fails(flows: int) -> None:
     assert str(caught.value) == (
         "The load test made no request: check the URL and that the scenario has tasks."
     )
+
+
+def test_the_least_run_is_one_user_for_one_second_at_any_positive_ramp() -> None:
+    assert planned(1, 0.1, 1, URL, "") == LoadRun(1, 0.1, 1, URL)
+    assert planned(1, 0.1, 1, "https://x", "staging").capped == ""
+
+
+def test_one_http_request_is_enough_for_an_error_rate() -> None:
+    text = csv_of(row(PRODUCT_LIST, 1, 1, "40"), row(AGGREGATED, 1, 1, "40", kind=""))
+    measured, _ = figures(stats(text), LoadBudgets())
+    assert measured == [
+        Measured(LoadBudgets().budgets()[PRODUCT_LIST], 40.0),
+        Measured(LoadBudgets().error_budget(), 100.0),
+    ]
+
+
+def test_a_checkout_flows_own_failures_are_not_counted_as_request_errors() -> None:
+    text = csv_of(
+        row(PRODUCT_LIST, 8, 1, "40"),
+        row(CHECKOUT_FLOW, 2, 1, "900", kind="FLOW"),
+        row(AGGREGATED, 10, 2, "40", kind=""),
+    )
+    measured, note = figures(stats(text), LoadBudgets())
+    assert [(m.budget.name, m.value) for m in measured] == [
+        (f"p95 {PRODUCT_LIST}", 40.0),
+        (f"p95 {CHECKOUT_FLOW}", 900.0),
+        ("error rate", 12.5),
+    ]
+    assert note == "Not measured (no such request in this run): p95 GET /api/products/[slug]/."
