@@ -175,8 +175,9 @@ def figures(found: dict[str, RequestStats], limits: LoadBudgets) -> tuple[list[M
         else:
             measured.append(Measured(budget, row.p95_ms))
     total = found[AGGREGATED]
-    flows = found.get(CHECKOUT_FLOW, RequestStats(CHECKOUT_FLOW, 0, 0, 0.0))
-    requests, failures = total.requests - flows.requests, total.failures - flows.failures
+    flows = found.get(CHECKOUT_FLOW)
+    requests = total.requests - (flows.requests if flows else 0)
+    failures = total.failures - (flows.failures if flows else 0)
     if requests <= 0:
         raise PipelineError(
             "The load test made no request: check the URL and that the scenario has tasks."

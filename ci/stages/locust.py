@@ -18,7 +18,7 @@ from ci.load import LoadRun, locust_command
 from ci.stages import e2e, frontend
 from ci.stages.python import python_base, with_locked_requirements
 
-LOCK = PIPELINE_SCRIPTS / "locust-requirements.txt"
+LOCK = PIPELINE_SCRIPTS / "locust" / "requirements.txt"
 WORKDIR = "/load"
 SCENARIO_DIR = f"{WORKDIR}/scenario"
 REPORTS_DIR = f"{WORKDIR}/reports"
