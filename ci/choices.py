@@ -36,3 +36,22 @@ class PlanFormat(enum.Enum):
 
     JSON = "json"
     """The same as JSON, for tools."""
+
+
+@enum_type
+class LoadTarget(enum.Enum):
+    """What the load test loads."""
+
+    STACK = "stack"
+    """The end-to-end stack as services, run for the test: the full load, checkout included."""
+
+    STAGING = "staging"
+    """Staging's public URL, bounded (few users, briefly, no checkout)."""
+
+    PRODUCTION = "production"
+    """Production's public URL, bounded (few users, briefly, no checkout)."""
+
+    @property
+    def environment(self) -> Environment | None:
+        """The deployment environment loaded, or None for the stack."""
+        return None if self is LoadTarget.STACK else Environment(self.value)

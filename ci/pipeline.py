@@ -15,18 +15,20 @@ from ci import (
     environments,
     events,
     gate,
+    load,
     playwright_report,
     rollout,
     supply_chain,
     versions,
 )
-from ci.choices import Environment, PlanFormat, Suite
+from ci.choices import Environment, LoadTarget, PlanFormat, Suite
 from ci.concurrency import Stage, note, output_of, past_content_races, run_stages
 from ci.decorators import check, function
 from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run, watch
+from ci.flows import load_test as load_flow
 from ci.flows import release as release_flow
 from ci.flows.release import Published, ReleaseSteps
 from ci.images import (
@@ -38,6 +40,7 @@ from ci.images import (
     oci_labels,
 )
 from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
+from ci.load_args import DurationArg, LoadEnvArg, SpawnRateArg, UsersArg
 from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.image_source import DOCKERFILE
 from ci.profile.model import profile_of
@@ -58,6 +61,7 @@ from ci.stages import (
     e2e,
     frontend,
     images,
+    locust,
     notify,
     sbom,
     scan,
@@ -404,6 +408,91 @@ class Pipeline:
         if command is None:
             raise PipelineError(f"No end-to-end suite to run: {skips.end_to_end(self._profile)}.")
         return command
+
+    @function(cache="never")
+    async def load_test(
+        self,
+        env: LoadEnvArg = LoadTarget.STACK,
+        users: UsersArg = 100,
+        spawn_rate: SpawnRateArg = 10,
+        duration: DurationArg = 60,
+        product_list_ms: Annotated[
+            float, Doc("Budget: p95 of GET /api/products/, in ms")
+        ] = load.LoadBudgets.product_list_ms,
+        product_page_ms: Annotated[
+            float, Doc("Budget: p95 of a product's page (GET /api/products/<slug>/), in ms")
+        ] = load.LoadBudgets.product_page_ms,
+        checkout_ms: Annotated[
+            float, Doc("Budget: p95 of the whole checkout flow (list, product, order), in ms")
+        ] = load.LoadBudgets.checkout_ms,
+        error_rate: Annotated[
+            float, Doc("Budget: failed requests, in % of all")
+        ] = load.LoadBudgets.error_rate,
+        regression_threshold: Annotated[
+            float, Doc("Fail when a figure is worse than main's by more than this share")
+        ] = 0.2,
+        keep_baseline: Annotated[
+            bool, Doc("This run is main's: keep its figures as the baseline when it passes")
+        ] = False,
+        commit: Annotated[str, Doc("The commit measured, e.g. $GITHUB_SHA")] = "unknown",
+    ) -> str:
+        """Load the app with Locust (its locustfile, see plan) and hold it to its budgets.
+
+        Against the end-to-end stack (production settings, gunicorn, PostgreSQL, demo
+        data) through the frontend's nginx, or an environment's URL. Fails naming each
+        figure over its budget or worse than main's last (a cache volume) by more than
+        the threshold.
+        """
+        reason = skips.load_test(self._profile)
+        if reason:
+            return await _single("load-test", _skipped(reason))
+        planned, run = await self._load_run(env, users, spawn_rate, duration)
+        limits = load.LoadBudgets(product_list_ms, product_page_ms, checkout_ms, error_rate)
+        gate = f"load-{self.django_project}" + (f"-{env.value}" if env.environment else "")
+        main = load_flow.Baselines(gate, regression_threshold, keep_baseline, commit)
+        return await load_flow.load_tested(run, planned, limits, main, self.python_version)
+
+    @function(cache="never")
+    async def load_test_reports(
+        self,
+        env: LoadEnvArg = LoadTarget.STACK,
+        users: UsersArg = 100,
+        spawn_rate: SpawnRateArg = 10,
+        duration: DurationArg = 60,
+    ) -> dagger.Directory:
+        """Locust's CSV statistics and HTML report of a load test run (see load-test)."""
+        reason = skips.load_test(self._profile)
+        if reason:
+            raise PipelineError(f"No load test to report on: {reason}.")
+        _, run = await self._load_run(env, users, spawn_rate, duration)
+        return await _with_exit_code(run, run.directory(locust.REPORTS_DIR))
+
+    async def _load_run(
+        self, env: LoadTarget, users: int, spawn_rate: float, duration: int
+    ) -> tuple[load.LoadRun, dagger.Container]:
+        """What the load test runs (bounded against an environment), and Locust running it."""
+        runner = self._load_runner()
+        environment = env.environment
+        if environment is None:
+            stack = e2e.app_stack(
+                self._backend_app,
+                self._frontend_app,
+                self.python_version,
+                self.node_version,
+                self.postgres_version,
+                locust.STACK,
+            )
+            runner, url, bounded = locust.with_stack(runner, stack), locust.STACK_URL, ""
+        else:
+            url, bounded = (await self._environment(environment)).url, environment.value
+        planned = load.planned(users, spawn_rate, duration, url, bounded)
+        scenario = self._profile.backend.load_scenario.value
+        return planned, locust.locust_run(runner, scenario, planned)
+
+    def _load_runner(self) -> dagger.Container:
+        """Locust installed, with the app's scenario (see plan)."""
+        scenario = self._profile.backend.load_scenario.value
+        return locust.locust_env(self.source, scenario, self.python_version)
 
     @function(cache="session")
     async def test(

@@ -21,6 +21,7 @@ KEYS = {
         "test-env": dict,
         "health-path": str,
         "demo-data": str,
+        "load-scenario": str,
         **IMAGE_KEYS,
     },
     "frontend": {

@@ -7,7 +7,7 @@ from ci.profile.django_app import backend_dir, detect_backend
 from ci.profile.image_source import backend_image, frontend_image
 from ci.profile.js_app import detect_frontend, frontend_dir
 from ci.profile.model import AppProfile, Found
-from ci.profile.served_app import demo_data, health_path
+from ci.profile.served_app import demo_data, health_path, load_scenario
 from ci.profile.tree import SourceTree, normal
 
 
@@ -26,6 +26,7 @@ def detect(
         image=backend_image(tree, back, front_dir.value, back_config),
         health_path=health_path(tree, back, back_config),
         demo_data=demo_data(tree, back_dir.value, back_config),
+        load_scenario=load_scenario(tree, back_dir.value, back_config),
     )
     front = replace(front, image=frontend_image(tree, front, front_config))
     if python:

@@ -78,6 +78,8 @@ class BackendProfile:
     # command loading demo data (() none: nothing loaded).
     health_path: Found[str] = field(default_factory=lambda: Found(""))
     demo_data: Found[tuple[str, ...]] = field(default_factory=lambda: Found(()))
+    # The load test's Locust scenario (a locustfile, from the root; "" none: skipped).
+    load_scenario: Found[str] = field(default_factory=lambda: Found(""))
 
     @property
     def project(self) -> str:

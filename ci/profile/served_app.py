@@ -1,19 +1,21 @@
-"""What the end-to-end stack needs to serve the backend: its health path and its demo data.
+"""What the end-to-end stack serves (health path, demo data) and the load test runs on it.
 
 The health path is the URL route whose name says health (or heartbeat), in the settings'
 ROOT_URLCONF or in a module it includes (one level, its prefix added); without one, the
 stack waits for the backend's port to answer. Demo data is the backend's management
 command of one of DEMO_COMMANDS; without one, nothing is loaded (`plan` says so).
-`[backend] health-path` and `demo-data` in pipeline.toml set either ("" for none).
+The load test's scenario is the shallowest locustfile.py. `[backend] health-path`,
+`demo-data` and `load-scenario` in pipeline.toml set each ("" for none).
 """
 
 import re
 import shlex
 from typing import Any
 
+from ci.errors import PipelineError
 from ci.profile.django_app import module_files, settings_texts
 from ci.profile.model import BackendProfile, Found
-from ci.profile.tree import SourceTree, join
+from ci.profile.tree import SourceTree, join, normal
 
 ROOT_URLCONF = re.compile(r"^ROOT_URLCONF\s*=\s*['\"]([\w.]+)['\"]", re.MULTILINE)
 # A route (path() or re_path()) whose text names health or heartbeat, with no converter.
@@ -23,6 +25,8 @@ HEALTH_ROUTE = re.compile(
 INCLUDE = re.compile(r"""\b(?:re_)?path\(\s*r?["']\^?([^"']*)["']\s*,\s*include\(\s*["']([\w.]+)""")
 # Management commands that load demo data, the first found is run.
 DEMO_COMMANDS = ("load_demo_data", "seed_demo_data", "demo_data", "seed")
+# The load test's scenario, found by this name (Locust's default).
+LOCUSTFILE = "locustfile.py"
 
 
 def health_path(tree: SourceTree, backend: BackendProfile, config: dict[str, Any]) -> Found[str]:
@@ -64,3 +68,25 @@ def demo_data(tree: SourceTree, where: str, config: dict[str, Any]) -> Found[tup
         if name in commands:
             return Found((name,), commands[name])
     return Found((), f"no {', '.join(DEMO_COMMANDS)} command in {join(where, '*/management')}")
+
+
+def load_scenario(tree: SourceTree, where: str, config: dict[str, Any]) -> Found[str]:
+    """The load test's Locust scenario: the shallowest locustfile.py, or "" for none.
+
+    Of several at one depth, the first in the backend (`where`) if any, else the first
+    by path. `[backend] load-scenario` in pipeline.toml names another file ("" none).
+    """
+    if "load-scenario" in config:
+        chosen = normal(config["load-scenario"])
+        if chosen and not tree.has(chosen):
+            raise PipelineError(
+                f"{chosen} does not exist: set [backend] load-scenario in pipeline.toml to "
+                'the load test\'s Locust file, or to "" for none.'
+            )
+        return Found(chosen, "pipeline.toml")
+    found = tree.named(LOCUSTFILE)
+    if not found:
+        return Found("", f"no {LOCUSTFILE} in the repository")
+    same = [p for p in found if p.count("/") == found[0].count("/")]
+    ours = [p for p in same if p.startswith(f"{where}/")]
+    return Found((ours or same)[0], f"the shallowest {LOCUSTFILE}")

@@ -36,3 +36,14 @@ def end_to_end(profile: AppProfile) -> str | None:
         f"no Playwright config (playwright.config.ts) in "
         f"{profile.frontend.dir.value or 'the root'} or at the root"
     )
+
+
+def load_test(profile: AppProfile) -> str | None:
+    """The reason the load test does not run, or None when it does."""
+    scenario = profile.backend.load_scenario
+    if scenario.value:
+        return None
+    return (
+        f"no Locust scenario ({scenario.source}); add one, or set [backend] load-scenario "
+        "in pipeline.toml"
+    )

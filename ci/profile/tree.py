@@ -72,6 +72,7 @@ NAMES_SEEN = (
     "next.config.ts",
     "conftest.py",
     ".trivyignore.yaml",
+    "locustfile.py",
 )
 
 

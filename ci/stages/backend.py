@@ -162,9 +162,10 @@ def backend_server(
     container = with_env(container, served_settings(profile, release)).with_directory(
         WORKDIR, app.directory
     )
-    container = container.with_service_binding(ALIAS, postgres_service(postgres_version, "e2e"))
+    # Its own database (and Redis), owned by `release`: stacks of two stages never share one.
+    container = container.with_service_binding(ALIAS, postgres_service(postgres_version, release))
     if "redis" in profile.services.value:
-        container = container.with_service_binding(REDIS_ALIAS, redis_service("e2e"))
+        container = container.with_service_binding(REDIS_ALIAS, redis_service(release))
     ready = commands.readiness_script(profile.health_path.value)
     served = container.with_exposed_port(SERVER_PORT)
     return with_health_check(served, ["python", "-c", ready], "120s").as_service(

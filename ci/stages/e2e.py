@@ -35,9 +35,14 @@ def app_stack(
     python_version: str,
     node_version: str,
     postgres_version: str,
+    release: str = RELEASE,
 ) -> dagger.Service:
-    """The frontend service, with the backend and its database (and Redis) behind it."""
-    server = backend.backend_server(backend_app, python_version, postgres_version, RELEASE)
+    """The frontend service, with the backend and its database (and Redis) behind it.
+
+    `release` names the stack (the backend's release, its database's owner), so the
+    stacks of two stages running at once (end-to-end, the load test) are two.
+    """
+    server = backend.backend_server(backend_app, python_version, postgres_version, release)
     build = frontend.frontend_build(app, node_version)
     health = backend_app.profile.health_path.value
     return frontend.frontend_server(

@@ -34,6 +34,8 @@ PUBLIC_FUNCTIONS = {
     "end_to_end",
     "end_to_end_reports",
     "end_to_end_env",
+    "load_test",
+    "load_test_reports",
     "test_matrix",
     "migrate",
     "build",
@@ -60,6 +62,9 @@ NEVER_CACHED = {
     "rollback",
     "releases",
     "smoke",
+    # Timed afresh each call; load-test keeps main's figures in the engine.
+    "load_test",
+    "load_test_reports",
 }
 NEVER = str(dagger.FunctionCachePolicy.Never)
 # Functions that read today's date, and those whose summary says what came from the cache
@@ -194,3 +199,29 @@ async def test_every_enum_argument_has_a_value_as_default_or_none_at_all(
     for name, arg in enum_args:
         assert arg.default != "null", f"{name}: --{arg.name} defaults to None"
         assert not arg.optional or arg.default, f"{name}: --{arg.name} is optional, no default"
+
+
+@pytest.mark.asyncio
+async def test_the_load_test_takes_its_run_budgets_and_baseline_with_the_issues_defaults(
+    registration: Registration,
+) -> None:
+    # Issue 28's targets: 100 users, product listing under 200 ms, checkout under 3 s.
+    args = registration.functions["load_test"].args
+    assert {n: a.default for n, a in args.items()} == {
+        "env": '"STACK"',
+        "users": "100",
+        "spawn_rate": "10",
+        "duration": "60",
+        "product_list_ms": "200",
+        "product_page_ms": "200",
+        "checkout_ms": "3000",
+        "error_rate": "1",
+        "regression_threshold": "0.2",
+        "keep_baseline": "false",
+        "commit": '"unknown"',
+    }
+    assert args["env"].enum == "LoadTarget"
+    reports = registration.functions["load_test_reports"].args
+    assert {n: a.default for n, a in reports.items()} == {
+        n: args[n].default for n in ("env", "users", "spawn_rate", "duration")
+    }

@@ -124,3 +124,37 @@ def test_the_table_says_when_there_is_no_baseline_yet() -> None:
         "",
         "No baseline of main on this engine yet: nothing compared.",
     ]
+
+
+def test_a_baselines_json_has_its_figures_in_name_order_whatever_the_order_measured() -> None:
+    made = baseline_of([Measured(SCORE, 0.9), Measured(P95, 120)], "abc")
+    assert made.to_json() == (
+        '{"commit": "abc", "figures": {"p95 GET /api/products/": 120, "performance": 0.9}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(10.5, "10 ms"), (-12.5, "-12 ms"), (-9.5, "-9.5 ms"), (0, "0 ms")]
+)
+def test_large_figures_are_shown_whole_and_small_ones_with_their_decimals(
+    value: float, shown: str
+) -> None:
+    assert P95.shown(value) == shown
+
+
+def test_every_figure_is_compared_after_one_that_did_not_regress() -> None:
+    baseline = Baseline("c", {SCORE.name: 0.9, P95.name: 100})
+    figures = [Measured(SCORE, 0.9), Measured(P95, 130)]
+    assert [s.split(",")[0] for s in regressions(figures, baseline, 0.2)] == [
+        "p95 GET /api/products/ is 130 ms"
+    ]
+
+
+def test_every_figure_is_compared_after_one_within_its_noise() -> None:
+    blocking = Budget("total blocking time", 200, "ms", noise=50)
+    baseline = Baseline("c", {blocking.name: 200, P95.name: 100})
+    # 25 % worse but by 50 ms, within the noise: then the list's regression still counts.
+    figures = [Measured(blocking, 250), Measured(P95, 130)]
+    assert [s.split(",")[0] for s in regressions(figures, baseline, 0.2)] == [
+        "p95 GET /api/products/ is 130 ms"
+    ]

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from ci.profile import Found, SourceTree, commands, detect, plan_view
+from ci.errors import PipelineError
+from ci.profile import Found, SourceTree, commands, detect, plan_view, skips
 from ci.profile.model import ImageSource
 from tests.support.profiles import REFERENCE_PROFILE as REFERENCE
 from tests.unit.test_profile_backend import FRONTEND, reference_like
@@ -198,3 +199,70 @@ def test_the_frontend_reports_are_where_its_coverage_goes(
     if not files:
         assert frontend.coverage_dir.source == "frontend/package.json"
     assert commands.frontend_reports_dir(frontend) == reports
+
+
+def scenario(files: Mapping[str, str | None]) -> tuple[str, str]:
+    found = detect(SourceTree.of(reference_like() | FRONTEND | dict(files))).backend
+    return found.load_scenario.value, found.load_scenario.source
+
+
+@pytest.mark.parametrize(
+    ("files", "path"),
+    [
+        ({"backend/tests/load/locustfile.py": None}, "backend/tests/load/locustfile.py"),
+        # the shallowest wins
+        (
+            {"locustfile.py": None, "backend/tests/load/locustfile.py": None},
+            "locustfile.py",
+        ),
+        # at one depth, the backend's, else the first by path
+        (
+            {"a/load/locustfile.py": None, "backend/load/locustfile.py": None},
+            "backend/load/locustfile.py",
+        ),
+        ({"b/locustfile.py": None, "a/locustfile.py": None}, "a/locustfile.py"),
+        # a folder whose name only starts like the backend's is not the backend
+        (
+            {"backend2/locustfile.py": None, "backend0/locustfile.py": None},
+            "backend0/locustfile.py",
+        ),
+    ],
+)
+def test_the_load_scenario_is_the_shallowest_locustfile(
+    files: dict[str, str | None], path: str
+) -> None:
+    assert scenario(files) == (path, "the shallowest locustfile.py")
+
+
+def test_without_a_locustfile_the_load_test_is_skipped_saying_why() -> None:
+    assert scenario({}) == ("", "no locustfile.py in the repository")
+    profile = detect(SourceTree.of(reference_like() | FRONTEND))
+    assert skips.load_test(profile) == (
+        "no Locust scenario (no locustfile.py in the repository); add one, or set "
+        "[backend] load-scenario in pipeline.toml"
+    )
+    found = detect(SourceTree.of(reference_like() | FRONTEND | {"locustfile.py": None}))
+    assert skips.load_test(found) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "path"),
+    [('"./perf/shop.py"', "perf/shop.py"), ('""', "")],
+)
+def test_the_load_scenario_is_a_setting(setting: str, path: str) -> None:
+    files = {
+        "perf/shop.py": None,
+        "locustfile.py": None,
+        "pipeline.toml": f"[backend]\nload-scenario = {setting}\n",
+    }
+    assert scenario(files) == (path, "pipeline.toml")
+
+
+def test_a_load_scenario_set_to_a_missing_file_is_one_sentence() -> None:
+    files = {"pipeline.toml": '[backend]\nload-scenario = "perf/shop.py"\n'}
+    with pytest.raises(PipelineError) as caught:
+        scenario(files)
+    assert str(caught.value) == (
+        "perf/shop.py does not exist: set [backend] load-scenario in pipeline.toml to the "
+        'load test\'s Locust file, or to "" for none.'
+    )
