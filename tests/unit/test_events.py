@@ -84,6 +84,11 @@ def test_a_schedule_the_pipeline_does_not_know_is_one_sentence(cron: str) -> Non
     )
 
 
+def test_a_scheduled_run_without_its_cron_says_to_pass_it() -> None:
+    with pytest.raises(PipelineError, match=r"for the cron '': pass --schedule="):
+        decide("schedule", "refs/heads/main")
+
+
 def test_only_scheduled_runs_watch() -> None:
     for event, ref, environment in (
         ("pull_request", "refs/pull/1/merge", ""),
