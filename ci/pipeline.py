@@ -22,7 +22,14 @@ from ci import (
     versions,
 )
 from ci.choices import Environment, LoadTarget, PlanFormat, Suite
-from ci.concurrency import Stage, note, output_of, past_content_races, run_stages
+from ci.concurrency import (
+    Stage,
+    note,
+    output_of,
+    past_content_races,
+    run_in_order,
+    run_stages,
+)
 from ci.decorators import check, function
 from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
@@ -1015,16 +1022,21 @@ class Pipeline:
         db_repository: DbRepositoryArg = None,
         offline: OfflineArg = False,
         insecure_registry: InsecureRegistryArg = False,
+        performance: Annotated[
+            bool, Doc("After the tests, the load test and Lighthouse, keeping main's figures")
+        ] = False,
         *,
         staging_secrets: StagingSecretsArg,
         production_secrets: ProductionSecretsArg,
     ) -> str:
         """What a push to main does: test, scan, publish, sign, deploy, smoke; a line per step.
 
-        Stops at the first failing step. Signs when given --key or --identity-token, or
-        with the bundle's COSIGN_KEY when the environment asks for signatures. The webhook,
-        when given, gets the outcome either way. What is not given comes from the
-        environments file and the environment's secrets, all checked before any step.
+        With --performance the performance gates run after the tests and keep their
+        figures as main's. Stops at the first failing step. Signs when given --key or
+        --identity-token, or with the bundle's COSIGN_KEY when the environment asks for
+        signatures. The webhook, when given, gets the outcome either way. What is not
+        given comes from the environments file and the environment's secrets, all checked
+        before any step.
         """
         target = await self._environment(env)
         found = await env_secrets(env, staging_secrets, production_secrets)
@@ -1100,6 +1112,9 @@ class Pipeline:
             ),
             sign=signed if key is not None or identity_token is not None else None,
             deploy=deployed,
+            performance=functools.partial(self._performance, True, revision)
+            if performance
+            else None,
         )
         return await release_flow.released(steps, env.value, notified if webhook else None)
 
@@ -1126,6 +1141,9 @@ class Pipeline:
         schedule: Annotated[
             str, Doc("Scheduled runs: the cron that started it, ${{ github.event.schedule }}")
         ] = "",
+        performance: Annotated[
+            bool, Doc("Pull requests: run the load test and Lighthouse too (main always does)")
+        ] = False,
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
         *,
@@ -1156,7 +1174,7 @@ class Pipeline:
             )
             run = watch.watched(decision, checks)
         elif decision.release_to is None:
-            run = self.test(decision.suite)
+            run = self._checked(decision.suite, performance)
         elif not all(given.values()) or not (password and ssh_key and database_url and secret_key):
             raise events.missing_arguments(decision, given)
         else:
@@ -1176,6 +1194,7 @@ class Pipeline:
                 webhook,
                 deployed_by,
                 decision.suite,
+                performance=True,
                 staging_secrets=None,
                 production_secrets=None,
             )
@@ -1350,9 +1369,40 @@ class Pipeline:
                     self._running_gated, env, db, db_repository, staging_secrets, production_secrets
                 )
                 return {f"vulnerabilities {env.value}": gated}
-            return {f"smoke {env.value}": functools.partial(self.smoke, env)}
+            return {
+                f"smoke {env.value}": functools.partial(self.smoke, env),
+                f"load {env.value}": functools.partial(self._bounded_load, env),
+            }
 
         return checks
+
+    async def _bounded_load(self, env: Environment) -> str:
+        """The load test of `env`'s URL at its bounds, its pages held to its smoke budget."""
+        target = await self._environment(env)
+        return await self.load_test(
+            LoadTarget(env.value),
+            users=load.ENV_MAX_USERS,
+            duration=load.ENV_MAX_SECONDS,
+            product_list_ms=target.smoke_p95_ms,
+            product_page_ms=target.smoke_p95_ms,
+        )
+
+    async def _checked(self, suite: Suite, performance: bool) -> str:
+        """The checks of `test`, then, when asked, the performance gates against main's."""
+        tested = await self.test(suite)
+        if not performance:
+            return tested
+        return f"{tested}\n{await self._performance(False, 'unknown')}"
+
+    async def _performance(self, keep: bool, commit: str) -> str:
+        """The load test, then Lighthouse (one at a time: each measures the machine).
+
+        `keep`: the run is main's, its figures kept as the next runs' baselines.
+        """
+        gates: dict[str, Stage] = {
+            "load-test": functools.partial(self.load_test, keep_baseline=keep, commit=commit),
+        }
+        return require_passed("performance", await run_in_order(gates))
 
     async def _host(
         self,

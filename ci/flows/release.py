@@ -1,4 +1,4 @@
-"""What a push to main does, step by step: test, scan, publish, sign, deploy.
+"""What a push to main does, step by step: test, performance, scan, publish, sign, deploy.
 
 The steps run in order and the first failure stops the rest; a webhook, when given, is
 told the outcome either way. Each step is the pipeline's own function, passed in.
@@ -35,13 +35,18 @@ class Published:
 
 @dataclass(frozen=True)
 class ReleaseSteps:
-    """The steps of a release; `sign` is None when no signing key or token was given."""
+    """The steps of a release; `sign` is None when no signing key or token was given.
+
+    `performance` (the load test and Lighthouse, keeping main's figures) is None when the
+    release was not asked to run them.
+    """
 
     test: Callable[[], Awaitable[str]]
     scan: Callable[[], Awaitable[str]]
     publish: Callable[[], Awaitable[Published]]
     sign: Callable[[Published], Awaitable[str]] | None
     deploy: Callable[[Published], Awaitable[str]]
+    performance: Callable[[], Awaitable[str]] | None = None
 
 
 async def released(
@@ -56,7 +61,10 @@ async def released(
         published.append(await steps.publish())
         return published[0].lines()
 
-    ordered: dict[str, Stage] = {"test": steps.test, "scan": steps.scan, "publish": publish}
+    ordered: dict[str, Stage] = {"test": steps.test}
+    if steps.performance is not None:
+        ordered["performance"] = steps.performance
+    ordered |= {"scan": steps.scan, "publish": publish}
     if steps.sign is not None:
         sign = steps.sign
         ordered["sign"] = lambda: sign(published[0])

@@ -17,7 +17,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -320,17 +319,11 @@ def deployment(
         "REGISTRY_PASSWORD": f"registry-{canary}",
         "COSIGN_PASSWORD": f"key-{canary}",
     }
-    sources = {"v1": slow, "v2": slow, "v3": unhealthy}
-    with ThreadPoolExecutor() as pool:  # three `dagger call`s at once
-        made = {
-            version: pool.submit(
-                published, dagger_cli, source, "cli-deploy", secrets, version[1] * 40
-            )
-            for version, source in sources.items()
-        }
     images = {}
-    for version, future in made.items():
-        backend, frontend, output = future.result()
+    for version, source in (("v1", slow), ("v2", slow), ("v3", unhealthy)):
+        backend, frontend, output = published(
+            dagger_cli, source, "cli-deploy", secrets, version[1] * 40
+        )
         assert canary not in output, f"publish showed a secret:\n{output[-4000:]}"
         images[version] = (backend, frontend)
     yield Deployment(dagger_cli, checkout, secrets, canary, work / "key", images)
