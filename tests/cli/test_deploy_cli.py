@@ -477,9 +477,9 @@ def test_scheduled_runs_check_what_both_environments_run(
     deployment: Deployment, tmp_path: Path
 ) -> None:
     """`ci --event=schedule` as the workflow's two crons call it, nothing built: every four
-    hours the smoke test of both environments passes; weekly, an advisory published since
-    for the django their running images hold fails the run, naming each environment, the
-    release it runs and the advisory."""
+    hours the smoke and bounded load tests of both environments pass; weekly, an advisory
+    published since for the django their running images hold fails the run, naming each
+    environment, the release it runs and the advisory."""
     bundles = {}
     for env in ("staging", "production"):
         bundles[env] = tmp_path / f"{env}.env"
@@ -496,8 +496,13 @@ def test_scheduled_runs_check_what_both_environments_run(
     assert health.returncode == 0, readable(health.stderr)[-4000:]
     assert summary.results(health.stdout) == {
         "smoke staging": "PASS",
+        "load staging": "PASS",
         "smoke production": "PASS",
+        "load production": "PASS",
     }, health.stdout
+    assert "schedule: smoke test and a bounded load test of staging and production" in (
+        health.stdout
+    )
 
     advisory = trivy_cache(tmp_path / "db", "django", "CVE-2099-0007")
     weekly = deployment.call(f"{common} --schedule='{SECURITY_CRON}' --db={advisory}")
