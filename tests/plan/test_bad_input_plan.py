@@ -64,6 +64,18 @@ CASES: dict[str, tuple[Call, str]] = {
         lambda p: p.ci("workflow_dispatch", "refs/heads/main", "a" * 40),
         "--environment",
     ),
+    "lighthouse: no run": (
+        lambda p: p.lighthouse(runs=0),
+        "--runs must be from 1 to 9 (got 0).",
+    ),
+    "lighthouse: more runs than the gate takes": (
+        lambda p: p.lighthouse_reports(runs=10),
+        "--runs must be from 1 to 9 (got 10).",
+    ),
+    "lighthouse: a negative regression threshold": (
+        lambda p: p.lighthouse(regression_threshold=-0.1),
+        "--regression-threshold",
+    ),
     "test-matrix: an unsupported Python": (
         lambda p: p.test_matrix(python_versions=["2.7"]),
         "2.7",
