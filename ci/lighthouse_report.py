@@ -60,10 +60,11 @@ FIGURES = (
 
 @dataclass(frozen=True)
 class Run:
-    """One Lighthouse run: its version, the URL it measured, and its figures by name."""
+    """One Lighthouse run: its version, the URL and device it measured, its figures by name."""
 
     version: str
     url: str
+    form_factor: str  # mobile or desktop
     figures: dict[str, float]
 
 
@@ -83,7 +84,12 @@ def read_run(report: str, name: str) -> Run:
                 f"{error['message']}"
             )
         figures = {f.name: _value(document, f) for f in FIGURES}
-        return Run(str(document["lighthouseVersion"]), str(document["finalDisplayedUrl"]), figures)
+        return Run(
+            str(document["lighthouseVersion"]),
+            str(document["finalDisplayedUrl"]),
+            str(document["configSettings"]["formFactor"]),
+            figures,
+        )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PipelineError(
             f"{name} is not a Lighthouse JSON report with the figures the gate reads ({exc!r})."
@@ -110,7 +116,7 @@ def what_ran(runs: Sequence[Run]) -> str:
     """The line saying what was measured: how many runs, of which URL, by which Lighthouse."""
     first = runs[0]
     median = "one run" if len(runs) == 1 else f"the median of {len(runs)} runs"
-    return f"Lighthouse {first.version}, {median} of {first.url}"
+    return f"Lighthouse {first.version} ({first.form_factor}), {median} of {first.url}"
 
 
 def checked_runs(runs: int) -> int:

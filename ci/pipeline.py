@@ -113,6 +113,9 @@ IdentityTokenArg = Annotated[
 ]
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
+MobileArg = Annotated[
+    bool, Doc("Measure as a phone on a slow 4G network (Lighthouse's default), not a desktop")
+]
 SshKeyArg = Annotated[
     dagger.Secret | None,
     Doc("The deploy key, e.g. file://$HOME/.ssh/deploy_key (default: the environment's SSH_KEY)"),
@@ -413,6 +416,7 @@ class Pipeline:
     async def lighthouse(
         self,
         runs: Annotated[int, Doc("Lighthouse runs; each figure is their median")] = 3,
+        mobile: MobileArg = False,
         performance: Annotated[float, Doc("Least performance score, 0 to 100")] = 80,
         accessibility: Annotated[float, Doc("Least accessibility score, 0 to 100")] = 90,
         best_practices: Annotated[float, Doc("Least best-practices score, 0 to 100")] = 90,
@@ -445,10 +449,12 @@ class Pipeline:
             "cumulative_layout_shift": cumulative_layout_shift,
         }
         threshold = lighthouse_report.checked_threshold(regression_threshold)
-        run = lighthouse.lighthouse_run(self.lighthouse_env(), lighthouse_report.checked_runs(runs))
+        checked = lighthouse_report.checked_runs(runs)
+        run = lighthouse.lighthouse_run(self.lighthouse_env(), checked, mobile)
         measured_runs = await _lighthouse_runs(run, runs)
         figures = lighthouse_report.measured(measured_runs, limits)
-        gate_name = f"lighthouse-{self.django_project}"
+        # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
+        gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
         baseline = await baselines.kept(gate_name, self.python_version)
         shown = f"{table(figures, baseline)}\n\n{lighthouse_report.what_ran(measured_runs)}."
         failed = over_budget(figures) + regressions(figures, baseline, threshold)
@@ -461,13 +467,12 @@ class Pipeline:
 
     @function
     async def lighthouse_reports(
-        self, runs: Annotated[int, Doc("Lighthouse runs")] = 3
+        self, runs: Annotated[int, Doc("Lighthouse runs")] = 3, mobile: MobileArg = False
     ) -> dagger.Directory:
         """Each Lighthouse run's HTML and JSON report (run-N.report.*), also after a red run."""
         env = self.lighthouse_env()
-        run = lighthouse.lighthouse_run(
-            env, lighthouse_report.checked_runs(runs), dagger.ReturnType.ANY
-        )
+        checked = lighthouse_report.checked_runs(runs)
+        run = lighthouse.lighthouse_run(env, checked, mobile, dagger.ReturnType.ANY)
         return await _reports(run, lighthouse.REPORTS)
 
     @function

@@ -22,10 +22,16 @@ PACKAGE = Path(__file__).parents[1] / "lighthouse"
 PACKAGE_FILES = ("package.json", "package-lock.json", ".npmrc")
 WORKDIR = "/lighthouse"
 REPORTS = f"{WORKDIR}/reports"
-URL = f"http://{e2e.FRONTEND_ALIAS}:{frontend.SERVER_PORT}/"
+# The frontend as localhost, which browsers (and Lighthouse's HTTPS audit) count as a
+# secure origin, as the app's HTTPS address is where it is deployed: Chromium resolves
+# localhost to the stack's frontend (--host-resolver-rules), on the same port.
+URL = f"http://localhost:{frontend.SERVER_PORT}/"
 # Chromium as root in a container: no sandbox (it needs user namespaces), headless, and
 # /tmp instead of a /dev/shm that may be small.
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-dev-shm-usage"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-dev-shm-usage "
+    f"--host-resolver-rules='MAP localhost {e2e.FRONTEND_ALIAS}'"
+)
 # The Playwright image's Chromium: the stand-in's system one (PLAYWRIGHT_CHROMIUM_EXECUTABLE),
 # else the one Playwright downloaded under /ms-playwright.
 CHROME_PATH = (
@@ -51,14 +57,18 @@ def lighthouse_env(stack: dagger.Service) -> dagger.Container:
     )
 
 
-def lighthouse_command(runs: int) -> list[str]:
-    """`runs` Lighthouse runs of URL one after the other, each writing its two reports."""
+def lighthouse_command(runs: int, mobile: bool) -> list[str]:
+    """`runs` Lighthouse runs of URL one after the other, each writing its two reports.
+
+    Lighthouse's desktop preset, or its default, a phone on a slow 4G network (`mobile`).
+    """
     run = shlex.join(
         [
             "npx",
             "--no-install",
             "lighthouse",
             URL,
+            *([] if mobile else ["--preset=desktop"]),
             f"--only-categories={','.join(CATEGORIES)}",
             "--output=json",
             "--output=html",
@@ -74,7 +84,10 @@ def lighthouse_command(runs: int) -> list[str]:
 
 
 def lighthouse_run(
-    env: dagger.Container, runs: int, expect: dagger.ReturnType = dagger.ReturnType.SUCCESS
+    env: dagger.Container,
+    runs: int,
+    mobile: bool = False,
+    expect: dagger.ReturnType = dagger.ReturnType.SUCCESS,
 ) -> dagger.Container:
     """`env` after `runs` Lighthouse runs; their reports are in REPORTS."""
-    return env.with_exec(lighthouse_command(runs), expect=expect)
+    return env.with_exec(lighthouse_command(runs, mobile), expect=expect)

@@ -45,7 +45,10 @@ def test_lighthouse_passes_on_the_app_and_fails_a_slow_copy_against_its_baseline
         kept, reported = pool.map(lambda c: dagger_cli.run(c[1], c[0]), calls)
     assert kept.returncode == 0, readable(kept.stderr)[-6000:]
     assert "| performance score | " in kept.stdout
-    assert "Lighthouse 12.2.3, the median of 3 runs of http://frontend:8080/." in kept.stdout
+    assert (
+        "Lighthouse 12.2.3 (desktop), the median of 3 runs of http://localhost:8080/."
+        in kept.stdout
+    )
     assert f"Kept as main's figures (commit {commit})." in kept.stdout
     assert reported.returncode == 0, readable(reported.stderr)[-6000:]
     reports = slow / "reports" / "lighthouse"
@@ -63,5 +66,5 @@ def test_lighthouse_passes_on_the_app_and_fails_a_slow_copy_against_its_baseline
     assert "worse than main's " in error
     assert f"(commit {commit}); the threshold is 20%." in error
     assert f"| Main ({commit}) |" in error
-    assert "Lighthouse 12.2.3, one run of http://frontend:8080/." in error
+    assert "Lighthouse 12.2.3 (desktop), one run of http://localhost:8080/." in error
     assert "Traceback" not in error

@@ -11,8 +11,8 @@ from tests.support import plan
 from tests.support.pipeline import make_pipeline
 
 
-def run(runs: int = 3) -> dagger.Container:
-    return lighthouse.lighthouse_run(make_pipeline().lighthouse_env(), runs)
+def run(runs: int = 3, mobile: bool = False) -> dagger.Container:
+    return lighthouse.lighthouse_run(make_pipeline().lighthouse_env(), runs, mobile)
 
 
 def script(container: dagger.Container) -> str:
@@ -53,25 +53,36 @@ def test_the_end_to_end_stack_is_bound_as_the_frontend() -> None:
     assert plan.bound(plan.bound(measured, "backend"), "db")
 
 
+def lighthouse_argv(text: str) -> list[str]:
+    (command,) = [part for part in text.split("; ") if "lighthouse http" in part]
+    return shlex.split(command.removeprefix("do ").removesuffix(" done"))
+
+
 def test_each_run_measures_the_frontend_in_headless_chromium_and_writes_both_reports() -> None:
     text = script(run(runs=3))
     assert text.startswith("set -e; ")
     assert "for n in $(seq 1 3); do " in text
-    (command,) = [part for part in text.split("; ") if "lighthouse http" in part]
-    argv = shlex.split(command.removeprefix("do ").removesuffix(" done"))
-    assert argv == [
+    assert lighthouse_argv(text) == [
         "npx",
         "--no-install",
         "lighthouse",
-        "http://frontend:8080/",
+        "http://localhost:8080/",
+        "--preset=desktop",
         "--only-categories=performance,accessibility,best-practices",
         "--output=json",
         "--output=html",
-        "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
+        "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage "
+        "--host-resolver-rules='MAP localhost frontend'",
         "--quiet",
         "--output-path=/lighthouse/reports/run-$n",
     ]
     assert "for n in $(seq 1 1); do " in script(run(runs=1))
+
+
+def test_mobile_is_lighthouses_own_default_preset() -> None:
+    desktop, mobile = lighthouse_argv(script(run())), lighthouse_argv(script(run(mobile=True)))
+    assert [a for a in desktop if a not in mobile] == ["--preset=desktop"]
+    assert len(mobile) == len(desktop) - 1
 
 
 def test_chromium_is_the_playwright_images_own() -> None:

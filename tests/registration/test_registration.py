@@ -171,6 +171,7 @@ async def test_lighthouse_budgets_are_arguments_defaulting_to_each_figures_limit
         f.option: str(f.default) for f in FIGURES
     }
     assert args["runs"].default == "3"
+    assert args["mobile"].default == "false"
     assert args["regression_threshold"].default == "0.2"
     assert args["keep_baseline"].default == "false"
     assert args["commit"].default == '"unknown"'

@@ -28,12 +28,12 @@ DEFAULTS = {f.option: f.default for f in FIGURES}
 RECORDED = {
     "performance score": 100.0,
     "accessibility score": 100.0,
-    "best practices score": 89.0,
-    "first contentful paint": 684.206,
-    "largest contentful paint": 684.206,
-    "time to interactive": 765.0060000000001,
-    "total blocking time": 3.0,
-    "cumulative layout shift": 0.0,
+    "best practices score": 100.0,
+    "first contentful paint": 473.2903,
+    "largest contentful paint": 531.43545,
+    "time to interactive": 531.43545,
+    "total blocking time": 0.0,
+    "cumulative layout shift": 0.001713947990543735,
 }
 
 
@@ -43,21 +43,23 @@ def report(**changes: Any) -> str:
 
 
 def run(**figures: float) -> Run:
-    return Run("12.2.3", "http://frontend:8080/", RECORDED | figures)
+    return Run("12.2.3", "http://localhost:8080/", "desktop", RECORDED | figures)
 
 
 def test_a_run_is_read_as_scores_from_0_to_100_and_audits_numeric_values() -> None:
     read = read_run(REPORT, "run-1.report.json")
-    assert read == Run("12.2.3", "http://127.0.0.1:8765/", RECORDED)
+    assert read == Run("12.2.3", "http://localhost:8080/", "desktop", RECORDED)
 
 
 def test_a_score_is_read_times_100_and_an_audit_as_it_is() -> None:
     document = json.loads(REPORT)
     document["categories"]["accessibility"]["score"] = 0.5
     document["audits"]["interactive"]["numericValue"] = 0.5
-    figures = read_run(json.dumps(document), "run-1.report.json").figures
-    assert figures["accessibility score"] == 50
-    assert figures["time to interactive"] == 0.5
+    document["configSettings"]["formFactor"] = "mobile"
+    read = read_run(json.dumps(document), "run-1.report.json")
+    assert read.figures["accessibility score"] == 50
+    assert read.figures["time to interactive"] == 0.5
+    assert read.form_factor == "mobile"
 
 
 def test_a_run_that_could_not_load_the_page_is_one_sentence() -> None:
@@ -65,7 +67,7 @@ def test_a_run_that_could_not_load_the_page_is_one_sentence() -> None:
     with pytest.raises(PipelineError) as caught:
         read_run(report(runtimeError=error), "run-2.report.json")
     assert str(caught.value) == (
-        "Lighthouse could not measure http://127.0.0.1:8765/ (run-2.report.json): "
+        "Lighthouse could not measure http://localhost:8080/ (run-2.report.json): "
         "Lighthouse was unable to load"
     )
 
@@ -93,7 +95,7 @@ def test_a_report_without_the_figures_is_one_sentence_naming_it(broken: str) -> 
 
 
 def test_a_report_without_its_version_or_url_is_one_sentence() -> None:
-    for key in ("lighthouseVersion", "finalDisplayedUrl"):
+    for key in ("lighthouseVersion", "finalDisplayedUrl", "configSettings"):
         document = json.loads(REPORT)
         del document[key]
         with pytest.raises(PipelineError, match=f"run-1.report.json is not .*'{key}'"):
@@ -141,22 +143,21 @@ def test_a_slow_page_names_each_figure_over_its_budget() -> None:
     slow = run(
         **{
             "performance score": 41.0,
-            "first contentful paint": 9100.0,
-            "total blocking time": 8000.0,
+            "first contentful paint": 2500.0,
+            "total blocking time": 1950.0,
         }
     )
     assert over_budget(measured([slow], DEFAULTS)) == [
         "performance score is 41, under its budget of 80.",
-        "best practices score is 89, under its budget of 90.",
-        "first contentful paint is 9100 ms, over its budget of 2000 ms.",
-        "total blocking time is 8000 ms, over its budget of 200 ms.",
+        "first contentful paint is 2500 ms, over its budget of 2000 ms.",
+        "total blocking time is 1950 ms, over its budget of 200 ms.",
     ]
 
 
 def test_what_ran_says_how_many_runs_of_which_url_by_which_lighthouse() -> None:
-    assert what_ran([run()]) == "Lighthouse 12.2.3, one run of http://frontend:8080/"
+    assert what_ran([run()]) == "Lighthouse 12.2.3 (desktop), one run of http://localhost:8080/"
     assert what_ran([run(), run(), run()]) == (
-        "Lighthouse 12.2.3, the median of 3 runs of http://frontend:8080/"
+        "Lighthouse 12.2.3 (desktop), the median of 3 runs of http://localhost:8080/"
     )
 
 
