@@ -15,12 +15,14 @@ from ci import (
     environments,
     events,
     gate,
+    lighthouse_report,
     load,
     playwright_report,
     rollout,
     supply_chain,
     versions,
 )
+from ci.budgets import baseline_of, over_budget, regressions, table
 from ci.choices import Environment, LoadTarget, PlanFormat, Suite
 from ci.concurrency import (
     Stage,
@@ -64,10 +66,12 @@ from ci.report import (
 from ci.source_tree import snapshot
 from ci.stages import (
     backend,
+    baselines,
     database,
     e2e,
     frontend,
     images,
+    lighthouse,
     locust,
     notify,
     sbom,
@@ -120,6 +124,9 @@ IdentityTokenArg = Annotated[
 ]
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
+MobileArg = Annotated[
+    bool, Doc("Measure as a phone on a slow 4G network (Lighthouse's default), not a desktop")
+]
 SshKeyArg = Annotated[
     dagger.Secret | None,
     Doc("The deploy key, e.g. file://$HOME/.ssh/deploy_key (default: the environment's SSH_KEY)"),
@@ -500,6 +507,84 @@ class Pipeline:
         """Locust installed, with the app's scenario (see plan)."""
         scenario = self._profile.backend.load_scenario.value
         return locust.locust_env(self.source, scenario, self.python_version)
+
+    @function(cache="never")
+    async def lighthouse(
+        self,
+        runs: Annotated[int, Doc("Lighthouse runs; each figure is their median")] = 3,
+        mobile: MobileArg = False,
+        performance: Annotated[float, Doc("Least performance score, 0 to 100")] = 80,
+        accessibility: Annotated[float, Doc("Least accessibility score, 0 to 100")] = 90,
+        best_practices: Annotated[float, Doc("Least best-practices score, 0 to 100")] = 90,
+        first_contentful_paint: Annotated[float, Doc("Most First Contentful Paint, ms")] = 2000,
+        largest_contentful_paint: Annotated[float, Doc("Most Largest Contentful Paint, ms")] = 2500,
+        time_to_interactive: Annotated[float, Doc("Most Time to Interactive, ms")] = 3000,
+        total_blocking_time: Annotated[float, Doc("Most Total Blocking Time, ms")] = 200,
+        cumulative_layout_shift: Annotated[float, Doc("Most Cumulative Layout Shift")] = 0.1,
+        regression_threshold: Annotated[
+            float, Doc("Fail when a figure is worse than main's by more than this share")
+        ] = 0.2,
+        keep_baseline: Annotated[
+            bool, Doc("This run is main's: keep its figures to compare later runs with")
+        ] = False,
+        commit: Annotated[str, Doc("The commit measured, kept with main's figures")] = "unknown",
+    ) -> str:
+        """Lighthouse on the frontend of the whole app as services, held to budgets.
+
+        Performance, accessibility and best practices; each figure the median of the
+        runs, compared with main's last figures kept on this engine (--keep-baseline).
+        """
+        limits = {
+            "performance": performance,
+            "accessibility": accessibility,
+            "best_practices": best_practices,
+            "first_contentful_paint": first_contentful_paint,
+            "largest_contentful_paint": largest_contentful_paint,
+            "time_to_interactive": time_to_interactive,
+            "total_blocking_time": total_blocking_time,
+            "cumulative_layout_shift": cumulative_layout_shift,
+        }
+        threshold = lighthouse_report.checked_threshold(regression_threshold)
+        checked = lighthouse_report.checked_runs(runs)
+        run = lighthouse.lighthouse_run(self.lighthouse_env(), checked, mobile)
+        measured_runs = await _lighthouse_runs(run, runs)
+        figures = lighthouse_report.measured(measured_runs, limits)
+        # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
+        gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
+        baseline = await baselines.kept(gate_name, self.python_version)
+        shown = f"{table(figures, baseline)}\n\n{lighthouse_report.what_ran(measured_runs)}."
+        failed = over_budget(figures) + regressions(figures, baseline, threshold)
+        if failed:
+            raise PipelineError("\n".join([*failed, "", shown]))
+        if keep_baseline:
+            await baselines.keep(gate_name, baseline_of(figures, commit), self.python_version)
+            shown += f"\nKept as main's figures (commit {commit})."
+        return shown
+
+    @function
+    async def lighthouse_reports(
+        self, runs: Annotated[int, Doc("Lighthouse runs")] = 3, mobile: MobileArg = False
+    ) -> dagger.Directory:
+        """Each Lighthouse run's HTML and JSON report (run-N.report.*), also after a red run."""
+        env = self.lighthouse_env()
+        checked = lighthouse_report.checked_runs(runs)
+        run = lighthouse.lighthouse_run(env, checked, mobile, dagger.ReturnType.ANY)
+        return await _reports(run, lighthouse.REPORTS)
+
+    @function
+    def lighthouse_env(self) -> dagger.Container:
+        """Lighthouse installed, with the whole app bound as frontend: chain `terminal`."""
+        return lighthouse.lighthouse_env(self._app_stack())
+
+    def _app_stack(self) -> dagger.Service:
+        """The end-to-end stack: the frontend service, the backend and database behind it."""
+        return e2e.app_stack(
+            self._backend_app,
+            self._frontend_app,
+            self.python_version,
+            self.node_version,
+            self.postgres_version,
+        )
 
     @function(cache="session")
     async def test(
@@ -1401,6 +1486,7 @@ class Pipeline:
         """
         gates: dict[str, Stage] = {
             "load-test": functools.partial(self.load_test, keep_baseline=keep, commit=commit),
+            "lighthouse": functools.partial(self.lighthouse, keep_baseline=keep, commit=commit),
         }
         return require_passed("performance", await run_in_order(gates))
 
@@ -1481,14 +1567,7 @@ class Pipeline:
     @function
     def end_to_end_env(self) -> dagger.Container:
         """The Playwright container with the whole app bound as frontend: chain `terminal`."""
-        stack = e2e.app_stack(
-            self._backend_app,
-            self._frontend_app,
-            self.python_version,
-            self.node_version,
-            self.postgres_version,
-        )
-        return e2e.e2e_env(self._frontend_app, stack)
+        return e2e.e2e_env(self._frontend_app, self._app_stack())
 
 
 async def _taken(backup: dagger.File, environment: str) -> dagger.File:
@@ -1547,6 +1626,17 @@ async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Cont
             f"Pushing {ref} failed ({reason}): check the registry address, that it is "
             "reachable, and the username and password."
         ) from None
+
+
+async def _lighthouse_runs(run: dagger.Container, runs: int) -> list[lighthouse_report.Run]:
+    """Each run's figures, read from its JSON report; a failed run is one sentence."""
+    try:
+        reports = run.directory(lighthouse.REPORTS)
+        names = [f"run-{n}.report.json" for n in range(1, runs + 1)]
+        texts = [await reports.file(name).contents() for name in names]
+    except dagger.ExecError as exc:
+        raise PipelineError(f"Lighthouse failed: {failure_text(exc)}") from None
+    return [lighthouse_report.read_run(t, n) for t, n in zip(texts, names, strict=True)]
 
 
 def _output(container: dagger.Container) -> Stage:

@@ -87,6 +87,18 @@ CASES: dict[str, tuple[Call, str]] = {
         ),
         "no scheduled check for the cron '0 0 * * *'",
     ),
+    "lighthouse: no run": (
+        lambda p: p.lighthouse(runs=0),
+        "--runs must be from 1 to 9 (got 0).",
+    ),
+    "lighthouse: more runs than the gate takes": (
+        lambda p: p.lighthouse_reports(runs=10),
+        "--runs must be from 1 to 9 (got 10).",
+    ),
+    "lighthouse: a negative regression threshold": (
+        lambda p: p.lighthouse(regression_threshold=-0.1),
+        "--regression-threshold",
+    ),
     "test-matrix: an unsupported Python": (
         lambda p: p.test_matrix(python_versions=["2.7"]),
         "2.7",

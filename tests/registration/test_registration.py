@@ -5,6 +5,7 @@ import pytest
 import pytest_asyncio
 
 from ci.layout import SOURCE_IGNORE
+from ci.lighthouse_report import FIGURES
 from tests.support.registration import Registration, names, read, registered
 
 PUBLIC_FUNCTIONS = {
@@ -36,6 +37,9 @@ PUBLIC_FUNCTIONS = {
     "end_to_end_env",
     "load_test",
     "load_test_reports",
+    "lighthouse",
+    "lighthouse_reports",
+    "lighthouse_env",
     "test_matrix",
     "migrate",
     "build",
@@ -65,6 +69,7 @@ NEVER_CACHED = {
     # Timed afresh each call; load-test keeps main's figures in the engine.
     "load_test",
     "load_test_reports",
+    "lighthouse",  # compares with, and keeps, main's figures in the engine
 }
 NEVER = str(dagger.FunctionCachePolicy.Never)
 # Functions that read today's date, and those whose summary says what came from the cache
@@ -160,6 +165,22 @@ async def test_versions_and_layout_are_optional_arguments_with_defaults(
         "backend_dir": '""',
         "frontend_dir": '""',
     }
+
+
+@pytest.mark.asyncio
+async def test_lighthouse_budgets_are_arguments_defaulting_to_each_figures_limit(
+    registration: Registration,
+) -> None:
+    args = registration.functions["lighthouse"].args
+    assert {f.option: args[f.option].default for f in FIGURES} == {
+        f.option: str(f.default) for f in FIGURES
+    }
+    assert args["runs"].default == "3"
+    assert args["mobile"].default == "false"
+    assert args["regression_threshold"].default == "0.2"
+    assert args["keep_baseline"].default == "false"
+    assert args["commit"].default == '"unknown"'
+    assert registration.functions["lighthouse_reports"].args["runs"].default == "3"
 
 
 @pytest.mark.asyncio

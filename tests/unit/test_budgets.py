@@ -31,6 +31,7 @@ def test_a_budget_is_met_up_to_its_limit_in_the_better_direction(
     [
         (P95, 212.4, "212 ms"),
         (P95, 10, "10 ms"),
+        (P95, 10.4, "10 ms"),
         (P95, 9.5, "9.5 ms"),
         (P95, 2, "2 ms"),
         (SCORE, 0.95, "0.95"),
@@ -91,6 +92,26 @@ def test_a_change_within_the_figures_noise_is_no_regression() -> None:
     ]
 
 
+def test_noise_is_the_distance_between_the_figure_and_mains() -> None:
+    blocking = Budget("total blocking time", 200, "ms", noise=50)
+    baseline = Baseline("c", {blocking.name: 100})
+    assert regressions([Measured(blocking, 130)], baseline, 0.2) == []
+
+
+def test_every_figure_is_compared_past_those_that_did_not_regress() -> None:
+    baseline = Baseline("c", {P95.name: 100, SCORE.name: 0.9})
+    other = Budget("p95 GET /api/orders/", 200, "ms", noise=50)
+    figures = [Measured(SCORE, 0.9), Measured(other, 10), Measured(P95, 130)]
+    assert regressions(figures, baseline, 0.2) == [
+        "p95 GET /api/products/ is 130 ms, 30% worse than main's 100 ms (commit c); "
+        "the threshold is 20%."
+    ]
+    noisy = [Measured(Budget(P95.name, 200, "ms", noise=40), 130), Measured(SCORE, 0.5)]
+    assert regressions(noisy, baseline, 0.2) == [
+        "performance is 0.5, 44% worse than main's 0.9 (commit c); the threshold is 20%."
+    ]
+
+
 def test_without_a_baseline_nothing_regresses() -> None:
     assert regressions([Measured(P95, 10_000)], None, 0.0) == []
 
@@ -102,6 +123,8 @@ def test_a_baseline_round_trips_through_json_and_is_made_from_figures() -> None:
     assert made.to_json() == (
         '{"commit": "abc", "figures": {"p95 GET /api/products/": 120, "performance": 0.9}}'
     )
+    backwards = Baseline("abc", {SCORE.name: 0.9, P95.name: 120})
+    assert backwards.to_json() == made.to_json()  # keys sorted: the same figures, one text
 
 
 def test_the_table_shows_each_figure_its_budget_mains_figure_and_the_result() -> None:
