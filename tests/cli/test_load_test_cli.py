@@ -14,7 +14,7 @@ pytestmark = pytest.mark.cli
 VIEWS = "app/backend/store/views.py"
 LIST_QUERY = "        return Product.objects.order_by"
 # Short and light (the defaults are the issue's: 100 users for 60 s).
-SMALL = "--users=20 --spawn-rate=10 --duration=10"
+SMALL = "--users=6 --spawn-rate=6 --duration=10"
 
 
 def slowed(views: str) -> str:
@@ -37,7 +37,7 @@ def test_the_load_test_passes_keeping_mains_figures_then_fails_on_a_slow_product
         checkout,
     )
     assert main.returncode == 0, readable(main.stderr)[-6000:]
-    assert "Load test: 20 users (ramp 10/s) for 10 s against http://frontend:8080." in main.stdout
+    assert "Load test: 6 users (ramp 6/s) for 10 s against http://frontend:8080." in main.stdout
     assert "| p95 GET /api/products/ |" in main.stdout
     assert "| p95 checkout flow |" in main.stdout
     assert f"Kept as main's figures (commit {commit})" in main.stdout
