@@ -22,7 +22,7 @@ from ci import (
     supply_chain,
     versions,
 )
-from ci.budgets import baseline_of, over_budget, regressions, table
+from ci.budgets import table
 from ci.choices import Environment, LoadTarget, PlanFormat, Suite
 from ci.concurrency import (
     Stage,
@@ -38,6 +38,7 @@ from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run, watch
 from ci.flows import load_test as load_flow
+from ci.flows import performance as performance_flow
 from ci.flows import release as release_flow
 from ci.flows.release import Published, ReleaseSteps
 from ci.images import (
@@ -66,7 +67,6 @@ from ci.report import (
 from ci.source_tree import snapshot
 from ci.stages import (
     backend,
-    baselines,
     database,
     e2e,
     frontend,
@@ -124,6 +124,13 @@ IdentityTokenArg = Annotated[
 ]
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
+RegressionThresholdArg = Annotated[
+    float, Doc("Fail when a figure is worse than main's by more than this share")
+]
+KeepBaselineArg = Annotated[
+    bool, Doc("This run is main's: keep its figures as the baseline when it passes")
+]
+MeasuredCommitArg = Annotated[str, Doc("The commit measured, e.g. $GITHUB_SHA")]
 MobileArg = Annotated[
     bool, Doc("Measure as a phone on a slow 4G network (Lighthouse's default), not a desktop")
 ]
@@ -442,13 +449,9 @@ class Pipeline:
         error_rate: Annotated[
             float, Doc("Budget: failed requests, in % of all")
         ] = load.LoadBudgets.error_rate,
-        regression_threshold: Annotated[
-            float, Doc("Fail when a figure is worse than main's by more than this share")
-        ] = 0.2,
-        keep_baseline: Annotated[
-            bool, Doc("This run is main's: keep its figures as the baseline when it passes")
-        ] = False,
-        commit: Annotated[str, Doc("The commit measured, e.g. $GITHUB_SHA")] = "unknown",
+        regression_threshold: RegressionThresholdArg = 0.2,
+        keep_baseline: KeepBaselineArg = False,
+        commit: MeasuredCommitArg = "unknown",
     ) -> str:
         """Load the app with Locust (its locustfile, see plan) and hold it to its budgets.
 
@@ -463,7 +466,7 @@ class Pipeline:
         planned, run = await self._load_run(env, users, spawn_rate, duration)
         limits = load.LoadBudgets(product_list_ms, product_page_ms, checkout_ms, error_rate)
         gate = f"load-{self.django_project}" + (f"-{env.value}" if env.environment else "")
-        main = load_flow.Baselines(gate, regression_threshold, keep_baseline, commit)
+        main = performance_flow.Baselines(gate, regression_threshold, keep_baseline, commit)
         return await load_flow.load_tested(run, planned, limits, main, self.python_version)
 
     @function(cache="never")
@@ -521,13 +524,9 @@ class Pipeline:
         time_to_interactive: Annotated[float, Doc("Most Time to Interactive, ms")] = 3000,
         total_blocking_time: Annotated[float, Doc("Most Total Blocking Time, ms")] = 200,
         cumulative_layout_shift: Annotated[float, Doc("Most Cumulative Layout Shift")] = 0.1,
-        regression_threshold: Annotated[
-            float, Doc("Fail when a figure is worse than main's by more than this share")
-        ] = 0.2,
-        keep_baseline: Annotated[
-            bool, Doc("This run is main's: keep its figures to compare later runs with")
-        ] = False,
-        commit: Annotated[str, Doc("The commit measured, kept with main's figures")] = "unknown",
+        regression_threshold: RegressionThresholdArg = 0.2,
+        keep_baseline: KeepBaselineArg = False,
+        commit: MeasuredCommitArg = "unknown",
     ) -> str:
         """Lighthouse on the frontend of the whole app as services, held to budgets.
 
@@ -551,15 +550,13 @@ class Pipeline:
         figures = lighthouse_report.measured(measured_runs, limits)
         # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
         gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
-        baseline = await baselines.kept(gate_name, self.python_version)
+        main = performance_flow.Baselines(gate_name, threshold, keep_baseline, commit)
+        failed, baseline = await performance_flow.failures(figures, main, self.python_version)
         shown = f"{table(figures, baseline)}\n\n{lighthouse_report.what_ran(measured_runs)}."
-        failed = over_budget(figures) + regressions(figures, baseline, threshold)
         if failed:
             raise PipelineError("\n".join([*failed, "", shown]))
-        if keep_baseline:
-            await baselines.keep(gate_name, baseline_of(figures, commit), self.python_version)
-            shown += f"\nKept as main's figures (commit {commit})."
-        return shown
+        kept = await performance_flow.kept(figures, main, self.python_version)
+        return f"{shown}\n{kept}" if kept else shown
 
     @function
     async def lighthouse_reports(

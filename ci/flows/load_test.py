@@ -1,28 +1,13 @@
 """The load test's decisions: its figures against their budgets and main's, kept on main."""
 
-from dataclasses import dataclass
-
 import dagger
 
 from ci import budgets, load
 from ci.errors import PipelineError
+from ci.flows import performance
+from ci.flows.performance import Baselines
 from ci.report import tail
-from ci.stages import baselines
 from ci.stages.locust import STATS_CSV
-
-
-@dataclass(frozen=True)
-class Baselines:
-    """Main's figures: under which key (`gate`), the threshold, and whether to keep these.
-
-    `keep`: this run is main's; its figures become the baseline when it passes, as from
-    `commit`.
-    """
-
-    gate: str
-    threshold: float
-    keep: bool
-    commit: str
 
 
 async def load_tested(
@@ -47,13 +32,10 @@ async def load_tested(
             f"{tail(await run.stderr(), 20)}"
         )
     measured, not_measured = load.figures(load.stats(await run.file(STATS_CSV).contents()), limits)
-    baseline = await baselines.kept(main.gate, python_version)
-    failed = budgets.over_budget(measured) + budgets.regressions(measured, baseline, main.threshold)
+    failed, baseline = await performance.failures(measured, main, python_version)
     lines = [planned.described(), budgets.table(measured, baseline)]
     summary = "\n".join(line for line in [*lines, not_measured] if line)
     if failed:
         raise PipelineError("\n".join(["The load test failed:", *failed, "", summary]))
-    if main.keep:
-        await baselines.keep(main.gate, budgets.baseline_of(measured, main.commit), python_version)
-        summary += f"\nKept as main's figures (commit {main.commit}) for the next runs."
-    return summary
+    kept = await performance.kept(measured, main, python_version)
+    return "\n".join(line for line in [summary, kept] if line)
