@@ -25,7 +25,7 @@ MIGRATIONS_CHECK_COMMAND = ["python", "manage.py", "makemigrations", "--check", 
 MIGRATE_COMMAND = commands.MIGRATE_COMMAND
 # What the recipe's image checks (the reference app's health path).
 HEALTH_PATH = "/api/health/"
-HEALTHCHECK_SCRIPT = commands.readiness_script(HEALTH_PATH)
+HEALTHCHECK_COMMAND = commands.readiness_command(HEALTH_PATH)
 
 
 def serve_settings(db_url: str, release: str) -> dict[str, str]:
@@ -166,11 +166,9 @@ def backend_server(
     container = container.with_service_binding(ALIAS, postgres_service(postgres_version, release))
     if "redis" in profile.services.value:
         container = container.with_service_binding(REDIS_ALIAS, redis_service(release))
-    ready = commands.readiness_script(profile.health_path.value)
+    ready = commands.readiness_command(profile.health_path.value)
     served = container.with_exposed_port(SERVER_PORT)
-    return with_health_check(served, ["python", "-c", ready], "120s").as_service(
-        args=["sh", "-c", start]
-    )
+    return with_health_check(served, ready, "120s").as_service(args=["sh", "-c", start])
 
 
 def backend_env(

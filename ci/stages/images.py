@@ -117,7 +117,7 @@ def backend_image(
         .with_env_variable("PYTHONUNBUFFERED", "1")
         .with_env_variable("PYTHONDONTWRITEBYTECODE", "1")
         .with_user(BACKEND_USER)
-        .with_(_health_check(["python", "-c", backend.HEALTHCHECK_SCRIPT]))
+        .with_(_health_check(backend.HEALTHCHECK_COMMAND))
         .with_default_args(
             commands.serve_command(f"0.0.0.0:{backend.SERVER_PORT}", application, server)
         )

@@ -28,7 +28,7 @@ REVISION = "3f2c9a1b7d0e4c5f8a6b9c2d1e0f3a4b5c6d7e8f"
 RELEASE = "images-engine-test"
 # The backend image's health check, as a user of the image reads it (docker inspect).
 BACKEND_HEALTHCHECK: dict[str, Any] = {
-    "args": ["python", "-c", backend.HEALTHCHECK_SCRIPT],
+    "args": backend.HEALTHCHECK_COMMAND,
     "interval": "10s",
     "timeout": "5s",
     "start_period": "30s",

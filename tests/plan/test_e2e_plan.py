@@ -96,7 +96,7 @@ def test_without_a_health_path_the_stack_waits_for_the_port_and_the_root_page() 
     frontend_service = stack_of({"health_path": Found("", "pipeline.toml")})
     backend_service = plan.bound(frontend_service, "backend")
     (health,) = plan.named(backend_service, "withDockerHealthcheck")
-    assert health.args["args"][-1] == commands.readiness_script("")
+    assert health.args["args"] == commands.readiness_command("")
     assert plan.named(frontend_service, "withDockerHealthcheck")[-1].args["args"][-1] == (
         "http://127.0.0.1:8080/"
     )

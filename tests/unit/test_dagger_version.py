@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 import tomllib
 from typing import Any
 
@@ -53,3 +54,18 @@ def test_module_runtime_base_image_is_a_tag_of_the_default_python() -> None:
     base_image = pyproject()["tool"]["dagger"]["base-image"]
     assert base_image == versions.python_image(versions.DEFAULT_PYTHON)
     assert "@sha256:" not in base_image
+
+
+def test_the_module_source_is_the_pipelines_code_alone() -> None:
+    """Every tracked top-level path but the module's own is denied in dagger.json: editing
+    the app, the tests or deploy/environments.toml (read from --source like the app) does
+    not make the engine load the module again."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    top_level = {path.split("/")[0] for path in tracked}
+    denied = {
+        entry.removeprefix("!")
+        for entry in json.loads((REPO / "dagger.json").read_text())["include"]
+    }
+    assert top_level - denied == {"ci", "dagger.json", "pyproject.toml"}

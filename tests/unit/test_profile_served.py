@@ -1,8 +1,13 @@
 """What the end-to-end stack serves, read from the source: health path, demo data, reports."""
 
 import json
-from collections.abc import Mapping
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -69,10 +74,61 @@ def test_the_health_route_in_the_url_modules(
 def test_no_health_route_means_ready_when_the_port_answers() -> None:
     files = {ROOT_URLS: 'urlpatterns = [path("api/", include("store.urls"))]'}
     assert served(files)[:2] == ("", "no health route in backend/shop/urls.py")
-    assert commands.readiness_script("") == (
-        "import socket; socket.create_connection(('127.0.0.1', 8000), 4)"
+
+
+class Answering(BaseHTTPRequestHandler):
+    """200 on /up/, 503 on anything else, with a body longer than one read."""
+
+    def do_GET(self) -> None:
+        self.send_response(200 if self.path == "/up/" else 503)
+        self.end_headers()
+        self.wfile.write(b"x" * 10_000)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def backend_port() -> Iterator[int]:
+    """A port on loopback where `Answering` serves, as a backend would on 8000."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answering)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("path", "ready"), [("/up/", True), ("/down/", False), ("", True)])
+def test_the_readiness_check_asks_the_backend_port_with_built_in_modules_only(
+    backend_port: int, path: str, ready: bool
+) -> None:
+    command = commands.readiness_command(path)
+    assert command[:4] == ["python", "-I", "-S", "-c"]
+    assert "c.connect(('127.0.0.1', 8000))" in command[4]
+    script = command[4].replace("8000", str(backend_port))  # where the test's server is
+    done = subprocess.run([sys.executable, *command[1:4], script], check=False, timeout=10)
+    assert (done.returncode == 0) == ready
+    # Python's images ship no compiled standard library: the check imports none of it.
+    flags = command[1:4]
+    assert imported([*flags, script]) - imported([*flags, "pass"]) == {"_socket"}
+
+
+def imported(arguments: list[str]) -> set[str]:
+    """The modules `python *arguments` imports (-X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *arguments], capture_output=True, text=True
     )
-    assert "urlopen('http://127.0.0.1:8000/up/'" in commands.readiness_script("/up/")
+    lines = done.stderr.splitlines()
+    return {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}
+
+
+def test_the_readiness_check_fails_when_nothing_listens() -> None:
+    command = commands.readiness_command("/up/")
+    unused = socket.socket()
+    unused.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    script = command[4].replace("8000", str(unused.getsockname()[1]))
+    done = subprocess.run([sys.executable, *command[1:4], script], check=False, timeout=10)
+    unused.close()
+    assert done.returncode != 0
 
 
 def test_a_root_urlconf_that_is_not_in_the_source_is_named() -> None:
