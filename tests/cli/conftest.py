@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import postgres
+from tests.support import deploy_target, postgres
 from tests.support.dagger_cli import DaggerCli, checkout_copy
 from tests.support.prerequisites import ENGINE_FIX, require
 
@@ -67,3 +67,17 @@ def database_url(
     """The URL of a new, empty database whose password is the canary."""
     name = "cli_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:40].lower()
     return database_server.database(f"{name}_{secrets.token_hex(3)}", password=canary)
+
+
+@pytest.fixture
+def sharing_the_target() -> Iterator[None]:
+    """The test uses the deploy target while no other test stops its Docker."""
+    with deploy_target.sharing_the_target():
+        yield
+
+
+@pytest.fixture
+def stopping_docker() -> Iterator[None]:
+    """The test stops the deploy target's Docker once no other file's test uses it."""
+    with deploy_target.stopping_docker():
+        yield

@@ -1,12 +1,12 @@
-"""deploy, releases, rollback and smoke through the CLI, against a real deploy target.
+"""deploy, releases, rollback and smoke of staging through the CLI, on the deploy target.
 
-The target is tools/deploy-target: sshd and a Docker engine with Compose v2 on this
-machine, reached by the engine's containers at its host address. The checkout's
-environments file points staging and production at it. Three releases are published to
-the local registry: v1, v2 (new labels, new digests) and v3, whose health check fails.
-Every secret holds one canary, and no output of any command may show it. While a deploy
-or a rollback changes what runs, a request loop on the published port (loopback) must
-get only 200s: each release starts beside the running one behind the environment's proxy.
+The checkout's environments file points staging (with a worker and Redis) and production
+at the target (tests/support/deploy_target.py); production's scenarios are in
+test_deploy_production_cli.py, beside these. Three releases are published to the local
+registry: v1, v2 (new labels, new digests) and v3, whose health check fails. Every secret
+holds one canary, and no output of any command may show it. While a deploy or a rollback
+changes what runs, a request loop on the published port (loopback) must get only 200s:
+each release starts beside the running one behind the environment's proxy.
 """
 
 import json
@@ -17,19 +17,27 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from ci import environments as environments_module
-from ci import rollout
-from ci.events import HEALTH_CRON, SECURITY_CRON
-from tests.cli.test_signing_cli import key_pairs, published
-from tests.support import postgres, summary
+from tests.support import deploy_target, postgres, summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
+from tests.support.deploy_target import (
+    Deployment,
+    Releases,
+    Site,
+    events,
+    healthy_release,
+    history_lines,
+    on_target,
+    release_containers,
+    running_images,
+    served_without_a_failure,
+    target_facts,
+)
 from tests.support.prerequisites import ENGINE_FIX, require
 from tests.support.process import REPO
 from tests.support.traffic import RequestLoop, SlowRequestAtSwitch, health
@@ -37,8 +45,6 @@ from tests.support.trivy_db import trivy_cache
 
 pytestmark = pytest.mark.cli
 RELEASE_ID = re.compile(r"\d{8}T\d{9}Z-v\d")
-TARGET_ENV = Path("/run/pipeline-target/env")
-TARGET_FIX = "run tools/deploy-target/up (after tools/engine/up)"
 UNHEALTHY_VIEW = (
     '        return Response({"status": "ok", "database": "ok", "release": release})',
     '        return Response({"status": "broken"}, status=503)',
@@ -67,7 +73,6 @@ def application(environ: dict[str, Any], start_response: Any) -> Any:
         environ["PATH_INFO"] = "/api/health/"
     return django_application(environ, start_response)
 '''
-STAGING_PORT, PRODUCTION_PORT = 18080, 18081
 # Long enough for a deploy to wait for another one's (the test of a held lock shortens it).
 LOCK_TIMEOUT = 120
 # Staging's services: a worker on the backend image (rolled with each release) that exits
@@ -88,104 +93,45 @@ volume = "/data"
 """
 
 
-@dataclass(frozen=True)
-class Target:
-    """The deploy target's facts (tools/deploy-target/up writes them)."""
-
-    host: str
-    port: str
-    user: str
-    host_key: str
-    authorized_keys: Path
-
-
-def target_facts() -> Target:
-    """Read $TARGET_RUN_DIR/env."""
-    require(TARGET_ENV.exists(), "no deploy target", TARGET_FIX)
-    values = dict(
-        line.removeprefix("export ").split("=", 1) for line in TARGET_ENV.read_text().splitlines()
-    )
-    return Target(
-        values["TARGET_HOST"],
-        values["TARGET_SSH_PORT"],
-        values["TARGET_USER"],
-        values["TARGET_HOST_KEY"].strip('"'),
-        Path(values["TARGET_AUTHORIZED_KEYS"]),
-    )
-
-
+# Staging runs here; production is named only to be refused before the host is touched.
+SITES = {"staging": Site("cli-staging", 18080), "production": Site("cli-staging-production", 18082)}
+STAGING = SITES["staging"].directory
 # A page the smoke test reads only because the environments file names it.
 SMOKE_PATH = "/api/products/?from=environments-file"
+OPTIONS = {
+    "health_timeout": "90",
+    "keep_releases": "2",
+    "lock_timeout": str(LOCK_TIMEOUT),
+    "drain_seconds": str(SLOW_SECONDS + 1),
+    "smoke_p95_ms": "1000",
+    "smoke_paths": f'["/api/products/", "/", "{SMOKE_PATH}"]',
+}
 
 
-def environments(target: Target, host_key: str) -> str:
-    """An environments file with staging and production on the target."""
-    tables = []
-    for name, port, signed in (
-        ("staging", STAGING_PORT, "false"),
-        ("production", PRODUCTION_PORT, "true"),
-    ):
-        tables.append(
-            f"""[{name}]
-host = "{target.host}"
-port = {target.port}
-user = "{target.user}"
-host_key = "{host_key}"
-project = "cli-{name}"
-url = "http://{target.host}:{port}"
-http_port = {port}
-require_signature = {signed}
-signing_key = "deploy/cosign.pub"
-require_scan = {signed}
-backup_before_migrate = {signed}
-health_timeout = 90
-keep_releases = 2
-lock_timeout = {LOCK_TIMEOUT}
-drain_seconds = {SLOW_SECONDS + 1}
-smoke_p95_ms = 1000
-smoke_paths = ["/api/products/", "/", "{SMOKE_PATH}"]
-"""
-            + (SERVICES if name == "staging" else "")
-        )
-    return "\n".join(tables)
-
-
-def on_target(*command: str) -> str:
-    """Run `command` on the target as its deploy user (directly, not over SSH)."""
-    done = subprocess.run(
-        ["runuser", "-u", "deploy", "--", *command], capture_output=True, text=True, check=True
+@pytest.fixture(scope="module")
+def deployment(
+    dagger_cli: DaggerCli,
+    database_server: postgres.Server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Deployment]:
+    """A checkout aimed at the target, a deploy key it accepts, v1, v2 and v3 published."""
+    views = "app/backend/store/views.py"
+    slow = {"app/backend/printshop/wsgi.py": SLOW_WSGI}
+    unhealthy = {views: (REPO / views).read_text().replace(*UNHEALTHY_VIEW)}
+    releases = Releases(
+        SITES,
+        deploy_target.environments(target_facts(), SITES, OPTIONS, SERVICES),
+        {"v1": slow, "v2": slow, "v3": unhealthy},
+        "cli-deploy",
     )
-    return done.stdout
+    yield from deploy_target.deployment(
+        dagger_cli, database_server, tmp_path_factory.mktemp("deploy"), releases
+    )
 
 
-def release_containers(project: str) -> dict[str, tuple[str, str, str]]:
-    """The running containers of the environment `project`'s releases (not its proxy):
-    id -> (image reference, release project, service)."""
-    ids = on_target("docker", "ps", "-q", "--filter", f"name={project}-").split()
-    if not ids:
-        return {}
-    labels = '{{index .Config.Labels "com.docker.compose.project"}}'
-    service = '{{index .Config.Labels "com.docker.compose.service"}}'
-    lines = on_target(
-        "docker",
-        "inspect",
-        "--format",
-        f"{{{{.Id}}}} {{{{.Config.Image}}}} {labels} {service}",
-        *ids,
-    ).splitlines()
-    found = {line.split()[0]: tuple(line.split()[1:4]) for line in lines}
-    return {
-        cid: (image, owner, name)
-        for cid, (image, owner, name) in found.items()
-        if owner.startswith(f"{project}-")
-        and owner not in (f"{project}-proxy", f"{project}-accessories")
-    }
-
-
-def running_images(project: str) -> set[str]:
-    """The image references the environment's running release containers were started from
-    (a drained release is stopped, so after a switch only one release's are here)."""
-    return {image for image, _, _ in release_containers(project).values()}
+def loop() -> RequestLoop:
+    """20 requests a second on staging's published port, each given 2 s."""
+    return deploy_target.loop(SITES["staging"].port)
 
 
 def container_env(project: str, service: str) -> list[str]:
@@ -219,131 +165,6 @@ def worker_image(project: str) -> str:
     return image
 
 
-def loop(port: int = STAGING_PORT) -> RequestLoop:
-    """20 requests a second on the environment's published port, each given 2 s."""
-    return RequestLoop(f"http://127.0.0.1:{port}/api/health/")
-
-
-def served_without_a_failure(traffic: RequestLoop, *releases: str) -> None:
-    """Every request got a 200, and `releases` answered them in that order."""
-    assert len(traffic.answers) > 20, f"too few requests to tell: {traffic.answers}"
-    assert not traffic.failed, (
-        f"{len(traffic.failed)} of {len(traffic.answers)} failed: {traffic.failed[:5]}"
-    )
-    assert [release[-2:] for release in traffic.releases] == list(releases), traffic.releases
-
-
-def authorized_key(target: Target, work: Path) -> Path:
-    """A new key pair in `work` whose public half the deploy user's authorized_keys holds
-    alone (a run beside another one replaces its key); the private key's path."""
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "key")], check=True
-    )
-    target.authorized_keys.write_text((work / "key.pub").read_text())
-    subprocess.run(["chown", "deploy:deploy", str(target.authorized_keys)], check=True)
-    return work / "key"
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """Everything a deploy command needs: a checkout, its secrets, published images.
-
-    Every secret value holds `canary`: a part of a secret (a password inside a URL) is
-    as much a leak as the whole, so outputs are searched for the canary."""
-
-    cli: DaggerCli
-    checkout: Path
-    secrets: dict[str, str]
-    canary: str
-    key: Path
-    images: dict[str, tuple[str, str]]
-
-    def variables(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """The secrets as environment variables, `extra` ones (each with the canary) added."""
-        variables = self.secrets | (extra or {})
-        assert all(self.canary in value for value in variables.values())
-        return variables
-
-    def shows_no_secret(self, output: str, what: str) -> None:
-        """Fail if `output` holds the canary, that is any part of any secret."""
-        assert self.canary not in output, f"`{what}` showed a secret:\n{output[-4000:]}"
-
-    def call(
-        self, arguments: str, extra: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        done = self.cli.run(f"dagger call {arguments}", self.checkout, self.variables(extra))
-        self.shows_no_secret(done.stdout + done.stderr, f"dagger call {arguments}")
-        return done
-
-    def deploy_command(self, env: str, version: str, options: str = "") -> str:
-        """The `dagger call deploy` arguments for `version`'s published images."""
-        backend, frontend = self.images[version]
-        return (
-            f"deploy --env={env} --backend-image={backend} --frontend-image={frontend} "
-            f"--ssh-key=file://{self.key} --database-url=env://DATABASE_URL "
-            f"--secret-key=env://SECRET_KEY --commit={version} --deployed-by=cli-test "
-            f"--offline --insecure-registry {options}"
-        )
-
-    def deploy(
-        self, env: str, version: str, options: str = "", extra: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return self.call(self.deploy_command(env, version, options), extra)
-
-
-@pytest.fixture(scope="module")
-def deployment(
-    dagger_cli: DaggerCli,
-    database_server: postgres.Server,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Deployment]:
-    """A checkout aimed at the target, a deploy key it accepts, v1, v2 and v3 published."""
-    target = target_facts()
-    work = tmp_path_factory.mktemp("deploy")
-    canary = f"canary{os.urandom(8).hex()}"
-    authorized_key(target, work)
-    key_pairs(work, f"key-{canary}")  # the password: COSIGN_PASSWORD below
-    changes = {
-        "deploy/environments.toml": environments(target, target.host_key),
-        "deploy/cosign.pub": (work / "ours" / "cosign.pub").read_text(),
-    }
-    checkout = checkout_copy(work / "checkout", changes)
-    slow = checkout_copy(work / "slow", changes | {"app/backend/printshop/wsgi.py": SLOW_WSGI})
-    unhealthy = checkout_copy(work / "unhealthy", changes)
-    views = unhealthy / "app/backend/store/views.py"
-    views.write_text(views.read_text().replace(*UNHEALTHY_VIEW))
-    database = database_server.database(f"deploy_{os.urandom(3).hex()}", password=canary)
-    secrets = {
-        "DATABASE_URL": database,
-        "SECRET_KEY": f"secret-{canary}-" + "k" * 50,
-        "REGISTRY_PASSWORD": f"registry-{canary}",
-        "COSIGN_PASSWORD": f"key-{canary}",
-    }
-    images = {}
-    for version, source in (("v1", slow), ("v2", slow), ("v3", unhealthy)):
-        backend, frontend, output = published(
-            dagger_cli, source, "cli-deploy", secrets, version[1] * 40
-        )
-        assert canary not in output, f"publish showed a secret:\n{output[-4000:]}"
-        images[version] = (backend, frontend)
-    yield Deployment(dagger_cli, checkout, secrets, canary, work / "key", images)
-    for project in ("cli-staging", "cli-production"):
-        remove_deployment(project)
-
-
-def remove_deployment(project: str) -> None:
-    """Every container, network and file the deployment `project` has on the target."""
-    directory = f"deployments/{project}"
-    script = (
-        f"cd && for file in {directory}/releases/*/compose.yaml {directory}/proxy/compose.yaml "
-        f"{directory}/accessories/compose.yaml; "
-        'do [ ! -f "$file" ] || docker compose -f "$file" down --volumes; done; '
-        f"docker network rm {project}-edge {project}-accessories || true"
-    )
-    subprocess.run(["runuser", "-u", "deploy", "--", "sh", "-c", script], check=False)
-    subprocess.run(["rm", "-rf", f"/home/deploy/{directory}"], check=False)
-
-
 def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None:
     first = deployment.deploy("staging", "v1")
     assert first.returncode == 0, readable(first.stderr)[-4000:]
@@ -356,7 +177,7 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     # v2 goes out with a rotated SECRET_KEY; the rollback to v1 below must keep it. A
     # slow request started when v2 is ready, just before the switch, completes on v1.
     rotated = f"rotated-{deployment.canary}-" + "r" * 50
-    staging = Path("/home/deploy/deployments/cli-staging")
+    staging = STAGING
     recorded = len(history_lines(staging))
 
     def reached(event: str) -> bool:
@@ -365,7 +186,7 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
         )
 
     slow = SlowRequestAtSwitch(
-        f"http://127.0.0.1:{STAGING_PORT}{SLOW_PAGE}",
+        f"http://127.0.0.1:{SITES['staging'].port}{SLOW_PAGE}",
         lambda: reached("ready"),
         lambda: reached("switched"),
     )
@@ -380,7 +201,7 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
         second.stdout
     )
     assert "Smoke test of http://frontend-" in second.stdout  # the private route, then ...
-    assert f"Smoke test of http://{target_facts().host}:{STAGING_PORT}:" in second.stdout
+    assert f"Smoke test of http://{target_facts().host}:{SITES['staging'].port}:" in second.stdout
     assert slow.answer is not None, "the slow request never started"
     assert (slow.answer.status, slow.answer.release[-2:]) == (200, "v1"), slow.answer
     assert slow.answer.seconds >= SLOW_SECONDS
@@ -423,129 +244,6 @@ def test_deploy_roll_back_on_failure_and_by_hand(deployment: Deployment) -> None
     assert smoke.returncode == 0, readable(smoke.stderr)[-4000:]
     assert "FAIL" not in smoke.stdout
     assert re.search(rf"PASS  {re.escape(SMOKE_PATH)}\s+HTTP 200", smoke.stdout), smoke.stdout
-
-
-def test_production_refuses_an_unsigned_image_before_touching_the_host(
-    deployment: Deployment,
-) -> None:
-    refused = deployment.deploy("production", "v3")  # v3 is never signed
-    assert refused.returncode != 0
-    assert "production takes only signed images" in refused.stderr
-    assert not Path("/home/deploy/deployments/cli-production").exists()
-
-
-def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
-    deployment: Deployment, tmp_path: Path
-) -> None:
-    key = deployment.key.parent / "ours" / "cosign.key"
-    signed = deployment.call(
-        "sign "
-        + " ".join(f"--digest={ref}" for ref in deployment.images["v1"])
-        + f" --username=ci --password=env://REGISTRY_PASSWORD --key=file://{key} "
-        "--key-password=env://COSIGN_PASSWORD --platform=linux/amd64 --offline --insecure-registry"
-    )
-    assert signed.returncode == 0, readable(signed.stderr)[-4000:]
-    production = Path("/home/deploy/deployments/cli-production")
-
-    vulnerable = trivy_cache(tmp_path / "vulnerable", "django", "CVE-2099-0005")
-    refused = deployment.deploy("production", "v1", f"--db={vulnerable}")
-    assert refused.returncode != 0
-    assert "production takes only images that pass the vulnerability gate" in refused.stderr
-    assert "CVE-2099-0005" in refused.stderr
-    assert not production.exists()
-
-    # The host runs a release as deploys before the proxy left it (the frontend publishing
-    # the port itself): one deploy moves it behind the proxy, for a moment of downtime.
-    legacy = legacy_release(deployment, "cli-production", PRODUCTION_PORT, "v2")
-    clean = trivy_cache(tmp_path / "clean", "not-a-dependency-of-the-app", "CVE-2099-0006")
-    with loop(PRODUCTION_PORT) as traffic:
-        done = deployment.deploy("production", "v1", f"--db={clean}")
-    assert done.returncode == 0, readable(done.stderr)[-4000:]
-    (backup,) = (production / "backups").glob("*-v1.dump")
-    assert backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
-    assert running_images("cli-production") == set(deployment.images["v1"])
-    assert not on_target(
-        "docker", "ps", "-q", "--filter", "label=com.docker.compose.project=cli-production"
-    )
-    assert events(history_lines(production), "stopped")[-1]["release"] == legacy
-    assert [release[-2:] for release in traffic.releases] == ["v2", "v1"]
-    downtime = len(traffic.failed) * traffic.interval
-    assert downtime < 3, f"{len(traffic.failed)} requests failed while the proxy took the port"
-
-
-def test_scheduled_runs_check_what_both_environments_run(
-    deployment: Deployment, tmp_path: Path
-) -> None:
-    """`ci --event=schedule` as the workflow's two crons call it, nothing built: every four
-    hours the smoke and bounded load tests of both environments pass; weekly, an advisory
-    published since for the django their running images hold fails the run, naming each
-    environment, the release it runs and the advisory."""
-    bundles = {}
-    for env in ("staging", "production"):
-        bundles[env] = tmp_path / f"{env}.env"
-        bundles[env].write_text(
-            f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
-            f"REGISTRY_PASSWORD={deployment.secrets['REGISTRY_PASSWORD']}\n"
-        )
-    common = (
-        f"ci --event=schedule --git-ref=refs/heads/main --revision={'5' * 40} "
-        f"--staging-secrets=file://{bundles['staging']} "
-        f"--production-secrets=file://{bundles['production']}"
-    )
-    health = deployment.call(f"{common} --schedule='{HEALTH_CRON}'")
-    assert health.returncode == 0, readable(health.stderr)[-4000:]
-    assert summary.results(health.stdout) == {
-        "smoke staging": "PASS",
-        "load staging": "PASS",
-        "smoke production": "PASS",
-        "load production": "PASS",
-    }, health.stdout
-    assert "schedule: smoke test and a bounded load test of staging and production" in (
-        health.stdout
-    )
-
-    advisory = trivy_cache(tmp_path / "db", "django", "CVE-2099-0007")
-    weekly = deployment.call(f"{common} --schedule='{SECURITY_CRON}' --db={advisory}")
-    assert weekly.returncode != 0
-    error = readable(weekly.stderr)
-    for env in ("staging", "production"):
-        current = (Path(f"/home/deploy/deployments/cli-{env}") / "current").resolve().name
-        assert f"{env} runs {current}, whose images now fail the vulnerability gate" in error
-    assert error.count("CVE-2099-0007") >= 2, error
-
-
-def legacy_release(deployment: Deployment, project: str, port: int, version: str) -> str:
-    """Start `version` on the target as a deploy before the proxy did (one Compose project
-    named after the environment, the frontend publishing `port`); its release id."""
-    environment = environments_module.parse(
-        (deployment.checkout / "deploy/environments.toml").read_text()
-    )
-    target = next(t for t in environment.values() if t.project == project)
-    made = rollout.new_release(target, *deployment.images[version], version, "before-the-proxy", "")
-    compose = json.loads(rollout.compose_file(target, made))
-    compose["name"] = project
-    del compose["networks"], compose["services"]["frontend"]["networks"]
-    compose["services"]["frontend"]["ports"] = [f"{port}:{rollout.FRONTEND_PORT}"]
-    files = {
-        "compose.yaml": json.dumps(compose),
-        "release.json": rollout.release_file(made),
-        "secrets.env": "".join(
-            f"{name}={deployment.secrets[name]}\n" for name in ("DATABASE_URL", "SECRET_KEY")
-        ),
-    }
-    directory = f"/home/deploy/deployments/{project}"
-    release = f"{directory}/releases/{made.release}"
-    on_target("mkdir", "-p", release)
-    for name, content in files.items():
-        subprocess.run(
-            ["runuser", "-u", "deploy", "--", "sh", "-c", f"umask 077 && cat > {release}/{name}"],
-            input=content, text=True, check=True,
-        )  # fmt: skip
-    on_target("ln", "-s", f"releases/{made.release}", f"{directory}/current")
-    entry = {"time": made.created, "event": "deployed", "release": made.release, "detail": ""}
-    on_target("sh", "-c", f"echo '{json.dumps(entry)}' >> {directory}/history.jsonl")
-    on_target("docker", "compose", "-f", f"{release}/compose.yaml", "up", "--detach", "--wait")
-    return made.release
 
 
 def test_a_host_key_other_than_the_pinned_one_is_refused(deployment: Deployment) -> None:
@@ -595,7 +293,7 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     # Another release runs (v1: the first test rolled back to it by hand); v2 is cut off
     # on its way in, so the release that runs afterwards tells which one won.
     assert running_images("cli-staging") != set(deployment.images["v2"])
-    releases = Path("/home/deploy/deployments/cli-staging")
+    releases = STAGING
     before = set(releases.glob("deploy.*.log"))
     recorded = len(history_lines(releases))
     output = tmp_path / "cut-off.out"
@@ -667,12 +365,6 @@ def test_a_deploy_cut_off_midway_leaves_one_release_running(
     assert running_images("cli-staging") == set(deployment.images["v1"])
 
 
-def events(lines: list[str], event: str) -> list[dict[str, str]]:
-    """The history entries among `lines` that record `event`."""
-    entries = [json.loads(line) for line in lines]
-    return [entry for entry in entries if entry["event"] == event]
-
-
 def test_a_release_failing_its_smoke_test_is_rolled_back(
     deployment: Deployment, database_server: postgres.Server
 ) -> None:
@@ -688,7 +380,7 @@ def test_a_release_failing_its_smoke_test_is_rolled_back(
         deployment.images["v2"][0], "python", "manage.py", "migrate", "--noinput",
     )  # fmt: skip
     database_server.sql("DROP TABLE store_product CASCADE", database=name)
-    releases = Path("/home/deploy/deployments/cli-staging")
+    releases = STAGING
     previous = (releases / "current").resolve().name
 
     with loop() as traffic:
@@ -711,12 +403,6 @@ def test_a_release_failing_its_smoke_test_is_rolled_back(
         failed[1],
         "private",
     )
-
-
-def history_lines(releases: Path) -> list[str]:
-    """The host's history of a deployment (history.jsonl), none before its first deploy."""
-    history = releases / "history.jsonl"
-    return history.read_text().splitlines() if history.exists() else []
 
 
 class Webhook(BaseHTTPRequestHandler):
@@ -772,7 +458,7 @@ def test_release_runs_every_step_and_tells_the_webhook(
 def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
     deployment: Deployment,
 ) -> None:
-    staging = Path("/home/deploy/deployments/cli-staging")
+    staging = STAGING
     running = (staging / "current").resolve().name
     on_target("sh", "-c", f"echo 'deploy r-elsewhere (pid 1) since noon' > {staging}/lock.holder")
     # In a session of its own: killing its group ends flock and sleep too, freeing the lock.
@@ -813,7 +499,7 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
     # keep_releases = 2: after the deploys above the host keeps the newest two, the running
     # one and the one a rollback returns to; the others went with their secrets files and
     # backups, and the images no kept release names (v3's backend) with them.
-    staging = Path("/home/deploy/deployments/cli-staging")
+    staging = STAGING
     kept = {path.name for path in (staging / "releases").iterdir()}
     assert (staging / "current").resolve().name in kept
     assert 2 <= len(kept) <= 4, kept
@@ -847,7 +533,7 @@ def test_the_host_keeps_only_the_releases_it_may_need(deployment: Deployment) ->
     assert again.returncode == 0, readable(again.stderr)[-4000:]
     # The next command starts again what should run, and says so.
     assert f"deploy-host: reconciled {current} started again: frontend proxy" in again.stdout
-    assert health(f"http://127.0.0.1:{STAGING_PORT}/api/health/", 5).release == current
+    assert health(f"http://127.0.0.1:{SITES['staging'].port}/api/health/", 5).release == current
     ids = list(release_containers("cli-staging"))
     assert len(ids) == 3, ids  # backend, frontend, the worker
     ids += [proxy, accessory_container("cli-staging", "redis")]
@@ -931,14 +617,14 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     assert running_images("cli-staging") == earlier
     running = earlier
 
-    production = running_images("cli-production")
+    production = running_images(SITES["production"].project)
     unsigned = typed("dagger call deploy --env production")
     assert unsigned.returncode != 0
     assert (
         "Error: The production secrets (--production-secrets) hold no COSIGN_KEY, which "
         "`deploy --env production` needs: add COSIGN_KEY=... to that file."
     ) in unsigned.stderr, readable(unsigned.stderr)[-2000:]
-    assert running_images("cli-production") == production
+    assert running_images(SITES["production"].project) == production
 
     (checkout / ".env").write_text("DEPLOY_STAGINGSECRETS=env://PRINTSHOP_UNSET_FOR_TEST\n")
     refused = typed("dagger call deploy --env staging")
@@ -950,21 +636,7 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     assert running_images("cli-staging") == running
 
 
-def healthy_release(project: str, within: float) -> dict[str, tuple[str, str, str]]:
-    """The environment's running release containers once Docker reports each of them
-    healthy, or those running when `within` seconds have passed."""
-    deadline = time.monotonic() + within
-    while True:
-        containers = release_containers(project)
-        states = set()
-        if containers:
-            status = "{{.State.Health.Status}}"
-            states = set(on_target("docker", "inspect", "--format", status, *containers).split())
-        if states == {"healthy"} or time.monotonic() > deadline:
-            return containers
-        time.sleep(1)
-
-
+@pytest.mark.usefixtures("stopping_docker")
 def test_a_docker_restart_on_the_host_brings_the_current_release_back(
     deployment: Deployment,
 ) -> None:
@@ -981,7 +653,7 @@ def test_a_docker_restart_on_the_host_brings_the_current_release_back(
     assert restart.returncode == 0, restart.stderr
     assert pid.read_text() != stopped, "dockerd was not restarted"
     assert healthy_release("cli-staging", within=120) == before
-    answer = health(f"http://127.0.0.1:{STAGING_PORT}/api/health/", timeout=5)
+    answer = health(f"http://127.0.0.1:{SITES['staging'].port}/api/health/", timeout=5)
     assert answer.status == 200, answer
     listed = deployment.call(f"releases --env=staging --ssh-key=file://{deployment.key}")
     assert listed.returncode == 0, readable(listed.stderr)[-4000:]

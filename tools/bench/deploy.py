@@ -8,16 +8,15 @@ taking turns between the two, then one `rollback`. A request loop on the publish
 `dagger call` to the first answer of the new release. After each deploy it measures what
 the deployment holds on the host (its directory and the images of its releases).
 
-It writes the deploy user's authorized_keys, as the CLI tier does: do not run it beside
-tests/cli/test_deploy_cli.py. Needs the engine (`. /run/pipeline-engine/env`), the
-deploy target (`tools/deploy-target/up`) and PostgreSQL's server binaries. From the
-repository root:
+It adds its key to the deploy user's authorized_keys while it runs, as the CLI tier does,
+and uses its own Compose projects and port: it may run beside the tests. Needs the engine
+(`. /run/pipeline-engine/env`), the deploy target (`tools/deploy-target/up`) and
+PostgreSQL's server binaries. From the repository root:
 
     .venv/bin/python tools/bench/deploy.py [DEPLOYS]   # default 20
 """
 
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -27,16 +26,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.cli.test_deploy_cli import (  # noqa: E402
+from tests.cli.test_signing_cli import published  # noqa: E402
+from tests.support import postgres  # noqa: E402
+from tests.support.dagger_cli import DaggerCli, checkout_copy  # noqa: E402
+from tests.support.deploy_target import (  # noqa: E402
+    Site,
     authorized_key,
     environments,
     on_target,
     remove_deployment,
     target_facts,
 )
-from tests.cli.test_signing_cli import published  # noqa: E402
-from tests.support import postgres  # noqa: E402
-from tests.support.dagger_cli import DaggerCli, checkout_copy  # noqa: E402
 from tests.support.traffic import RequestLoop  # noqa: E402
 
 PROJECT, PORT, REPOSITORY = "bench-staging", 18090, "bench-deploy"
@@ -75,17 +75,20 @@ def main() -> None:
     cli = DaggerCli(Path(cli_bin).parent)
     target = target_facts()
     work = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
-    key = authorized_key(target, work)
-    # The tests' environments file, renamed, with the default drain_seconds.
-    tables = environments(target, target.host_key).replace("cli-", "bench-")
-    tables = re.sub(r"drain_seconds = \d+\n", "", tables.replace("18080", str(PORT)))
+    # The tests' environments file with its own projects and ports, the default drain_seconds.
+    sites = {"staging": Site(PROJECT, PORT), "production": Site("bench-production", PORT + 1)}
+    options = {"health_timeout": "90", "keep_releases": "2", "smoke_p95_ms": "1000"}
+    tables = environments(target, sites, options)
     checkout = checkout_copy(work / "checkout", {"deploy/environments.toml": tables})
     bindir = postgres.newest_bindir()
     if bindir is None:
         raise SystemExit("No PostgreSQL server binaries: run tools/dev/setup.")
-    with postgres.throwaway_server(
-        bindir, os.environ["PIPELINE_ENGINE_HOST_ADDRESS"], "scram-sha-256"
-    ) as db:
+    with (
+        authorized_key(target, work) as key,
+        postgres.throwaway_server(
+            bindir, os.environ["PIPELINE_ENGINE_HOST_ADDRESS"], "scram-sha-256"
+        ) as db,
+    ):
         env = {
             "DATABASE_URL": db.database("bench", password=os.urandom(8).hex()),
             "SECRET_KEY": "bench-" + "k" * 50,

@@ -1,0 +1,148 @@
+"""Production's deploys and the scheduled checks through the CLI, on the deploy target.
+
+Beside test_deploy_cli.py (staging's scenarios), with environments of its own on the same
+target (tests/support/deploy_target.py): production takes only signed images that pass
+the vulnerability gate, backs the database up first, and moves a release from before the
+proxy behind it; the workflow's scheduled runs check what both environments run. Two
+releases are published: v1 (signed by the test) and v2 (never signed). Every secret holds
+one canary, and no output of any command may show it.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ci.events import HEALTH_CRON, SECURITY_CRON
+from tests.support import deploy_target, postgres, summary
+from tests.support.dagger_cli import DaggerCli, readable
+from tests.support.deploy_target import (
+    Deployment,
+    Releases,
+    Site,
+    events,
+    history_lines,
+    legacy_release,
+    on_target,
+    running_images,
+    target_facts,
+)
+from tests.support.trivy_db import trivy_cache
+
+pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("sharing_the_target")]
+SITES = {"staging": Site("cli-watched", 18083), "production": Site("cli-production", 18081)}
+PRODUCTION = SITES["production"].directory
+OPTIONS = {
+    "health_timeout": "90",
+    "keep_releases": "2",
+    "drain_seconds": "2",
+    "smoke_p95_ms": "1000",
+}
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    dagger_cli: DaggerCli,
+    database_server: postgres.Server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Deployment]:
+    """A checkout aimed at the target, a deploy key it accepts, v1 and v2 published."""
+    releases = Releases(
+        SITES,
+        deploy_target.environments(target_facts(), SITES, OPTIONS),
+        {"v1": {}, "v2": {}},
+        "cli-deploy-production",
+    )
+    yield from deploy_target.deployment(
+        dagger_cli, database_server, tmp_path_factory.mktemp("deploy-production"), releases
+    )
+
+
+def test_production_refuses_an_unsigned_image_before_touching_the_host(
+    deployment: Deployment,
+) -> None:
+    refused = deployment.deploy("production", "v2")  # v2 is never signed
+    assert refused.returncode != 0
+    assert "production takes only signed images" in refused.stderr
+    assert not PRODUCTION.exists()
+
+
+def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    key = deployment.key.parent / "ours" / "cosign.key"
+    signed = deployment.call(
+        "sign "
+        + " ".join(f"--digest={ref}" for ref in deployment.images["v1"])
+        + f" --username=ci --password=env://REGISTRY_PASSWORD --key=file://{key} "
+        "--key-password=env://COSIGN_PASSWORD --platform=linux/amd64 --offline --insecure-registry"
+    )
+    assert signed.returncode == 0, readable(signed.stderr)[-4000:]
+
+    vulnerable = trivy_cache(tmp_path / "vulnerable", "django", "CVE-2099-0005")
+    refused = deployment.deploy("production", "v1", f"--db={vulnerable}")
+    assert refused.returncode != 0
+    assert "production takes only images that pass the vulnerability gate" in refused.stderr
+    assert "CVE-2099-0005" in refused.stderr
+    assert not PRODUCTION.exists()
+
+    # The host runs a release as deploys before the proxy left it (the frontend publishing
+    # the port itself): one deploy moves it behind the proxy, for a moment of downtime.
+    legacy = legacy_release(deployment, "production", "v2")
+    clean = trivy_cache(tmp_path / "clean", "not-a-dependency-of-the-app", "CVE-2099-0006")
+    with deploy_target.loop(SITES["production"].port) as traffic:
+        done = deployment.deploy("production", "v1", f"--db={clean}")
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    (backup,) = (PRODUCTION / "backups").glob("*-v1.dump")
+    assert backup.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    assert running_images(SITES["production"].project) == set(deployment.images["v1"])
+    assert not on_target(
+        "docker", "ps", "-q", "--filter", f"label=com.docker.compose.project={PRODUCTION.name}"
+    )
+    assert events(history_lines(PRODUCTION), "stopped")[-1]["release"] == legacy
+    assert [release[-2:] for release in traffic.releases] == ["v2", "v1"]
+    downtime = len(traffic.failed) * traffic.interval
+    assert downtime < 3, f"{len(traffic.failed)} requests failed while the proxy took the port"
+
+
+def test_scheduled_runs_check_what_both_environments_run(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """`ci --event=schedule` as the workflow's two crons call it, nothing built: every four
+    hours the smoke and bounded load tests of both environments pass; weekly, an advisory
+    published since for the django their running images hold fails the run, naming each
+    environment, the release it runs and the advisory."""
+    staging = deployment.deploy("staging", "v2")  # production runs v1 (the test above)
+    assert staging.returncode == 0, readable(staging.stderr)[-4000:]
+    bundles = {}
+    for env in ("staging", "production"):
+        bundles[env] = tmp_path / f"{env}.env"
+        bundles[env].write_text(
+            f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
+            f"REGISTRY_PASSWORD={deployment.secrets['REGISTRY_PASSWORD']}\n"
+        )
+    common = (
+        f"ci --event=schedule --git-ref=refs/heads/main --revision={'5' * 40} "
+        f"--staging-secrets=file://{bundles['staging']} "
+        f"--production-secrets=file://{bundles['production']}"
+    )
+    health = deployment.call(f"{common} --schedule='{HEALTH_CRON}'")
+    assert health.returncode == 0, readable(health.stderr)[-4000:]
+    assert summary.results(health.stdout) == {
+        "smoke staging": "PASS",
+        "load staging": "PASS",
+        "smoke production": "PASS",
+        "load production": "PASS",
+    }, health.stdout
+    assert "schedule: smoke test and a bounded load test of staging and production" in (
+        health.stdout
+    )
+
+    advisory = trivy_cache(tmp_path / "db", "django", "CVE-2099-0007")
+    weekly = deployment.call(f"{common} --schedule='{SECURITY_CRON}' --db={advisory}")
+    assert weekly.returncode != 0
+    error = readable(weekly.stderr)
+    for env, site in SITES.items():
+        current = (site.directory / "current").resolve().name
+        assert f"{env} runs {current}, whose images now fail the vulnerability gate" in error
+    assert error.count("CVE-2099-0007") >= 2, error
