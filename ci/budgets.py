@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ci.errors import PipelineError
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -83,6 +85,16 @@ def over_budget(figures: Sequence[Measured]) -> list[str]:
         for m in figures
         if not m.within_budget
     ]
+
+
+def checked_threshold(threshold: float) -> float:
+    """`threshold` when it is a share of 0 or more (--regression-threshold), else one sentence."""
+    if threshold < 0:
+        raise PipelineError(
+            f"--regression-threshold is a share of main's figure, 0.2 for 20 %, and not below 0 "
+            f"(got {threshold:g})."
+        )
+    return threshold
 
 
 def regressions(

@@ -124,12 +124,3 @@ def checked_runs(runs: int) -> int:
     if not 1 <= runs <= MOST_RUNS:
         raise PipelineError(f"--runs must be from 1 to {MOST_RUNS} (got {runs}).")
     return runs
-
-
-def checked_threshold(threshold: float) -> float:
-    """`threshold` when it is a share of 0 or more, else one sentence."""
-    if threshold < 0:
-        raise PipelineError(
-            f"--regression-threshold is a share, 0.2 for 20 %, and not below 0 (got {threshold})."
-        )
-    return threshold

@@ -543,14 +543,13 @@ class Pipeline:
             "total_blocking_time": total_blocking_time,
             "cumulative_layout_shift": cumulative_layout_shift,
         }
-        threshold = lighthouse_report.checked_threshold(regression_threshold)
         checked = lighthouse_report.checked_runs(runs)
+        # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
+        gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
+        main = performance_flow.Baselines(gate_name, regression_threshold, keep_baseline, commit)
         run = lighthouse.lighthouse_run(self.lighthouse_env(), checked, mobile)
         measured_runs = await _lighthouse_runs(run, runs)
         figures = lighthouse_report.measured(measured_runs, limits)
-        # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
-        gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
-        main = performance_flow.Baselines(gate_name, threshold, keep_baseline, commit)
         failed, baseline = await performance_flow.failures(figures, main, self.python_version)
         shown = f"{table(figures, baseline)}\n\n{lighthouse_report.what_ran(measured_runs)}."
         if failed:

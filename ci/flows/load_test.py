@@ -22,10 +22,6 @@ async def load_tested(
     One sentence per figure over its budget or worse than main's by more than the
     threshold, then the table.
     """
-    if main.threshold < 0:
-        raise PipelineError(
-            f"--regression-threshold must be 0 or more (got {main.threshold:g}): e.g. 0.2."
-        )
     if not await run.exists(STATS_CSV):
         raise PipelineError(
             f"Locust wrote no statistics (exit code {await run.exit_code()}): "

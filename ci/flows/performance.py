@@ -25,6 +25,9 @@ class Baselines:
     keep: bool
     commit: str
 
+    def __post_init__(self) -> None:
+        budgets.checked_threshold(self.threshold)
+
 
 async def failures(
     figures: Sequence[budgets.Measured], main: Baselines, python_version: str

@@ -97,7 +97,13 @@ CASES: dict[str, tuple[Call, str]] = {
     ),
     "lighthouse: a negative regression threshold": (
         lambda p: p.lighthouse(regression_threshold=-0.1),
-        "--regression-threshold",
+        "--regression-threshold is a share of main's figure, 0.2 for 20 %, and not below 0 "
+        "(got -0.1).",
+    ),
+    "load-test: a negative regression threshold": (
+        lambda p: p.load_test(regression_threshold=-0.5),
+        "--regression-threshold is a share of main's figure, 0.2 for 20 %, and not below 0 "
+        "(got -0.5).",
     ),
     "test-matrix: an unsupported Python": (
         lambda p: p.test_matrix(python_versions=["2.7"]),

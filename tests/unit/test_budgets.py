@@ -2,7 +2,9 @@
 
 import pytest
 
+from ci import budgets
 from ci.budgets import Baseline, Budget, Measured, baseline_of, over_budget, regressions, table
+from ci.errors import PipelineError
 
 P95 = Budget("p95 GET /api/products/", 200, "ms")
 SCORE = Budget("performance", 0.8, "", higher_is_better=True)
@@ -181,3 +183,14 @@ def test_every_figure_is_compared_after_one_within_its_noise() -> None:
     assert [s.split(",")[0] for s in regressions(figures, baseline, 0.2)] == [
         "p95 GET /api/products/ is 130 ms"
     ]
+
+
+def test_the_regression_threshold_is_a_share_not_below_0() -> None:
+    assert budgets.checked_threshold(0) == 0
+    assert budgets.checked_threshold(0.2) == 0.2
+    with pytest.raises(PipelineError) as caught:
+        budgets.checked_threshold(-0.01)
+    assert str(caught.value) == (
+        "--regression-threshold is a share of main's figure, 0.2 for 20 %, and not below 0 "
+        "(got -0.01)."
+    )

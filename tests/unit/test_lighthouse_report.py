@@ -17,7 +17,6 @@ from ci.lighthouse_report import (
     Run,
     budgets,
     checked_runs,
-    checked_threshold,
     measured,
     read_run,
     what_ran,
@@ -168,13 +167,3 @@ def test_runs_are_from_1_to_9(runs: int, taken: bool) -> None:
     else:
         with pytest.raises(PipelineError, match=rf"^--runs must be from 1 to 9 \(got {runs}\)\.$"):
             checked_runs(runs)
-
-
-def test_the_regression_threshold_is_a_share_not_below_0() -> None:
-    assert checked_threshold(0) == 0
-    assert checked_threshold(0.2) == 0.2
-    with pytest.raises(PipelineError) as caught:
-        checked_threshold(-0.01)
-    assert str(caught.value) == (
-        "--regression-threshold is a share, 0.2 for 20 %, and not below 0 (got -0.01)."
-    )
