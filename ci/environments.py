@@ -71,6 +71,8 @@ class Target:
     port: int = 22
     signing_key: str = ""
     require_scan: bool = False
+    # Lint the migrations new since the running release (django-migration-linter) first.
+    refuse_breaking_migrations: bool = False
     platform: str = "linux/amd64"
     health_timeout: int = 180
     keep_releases: int = 5

@@ -36,7 +36,7 @@ from ci.decorators import check, function
 from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
-from ci.flows import event_run, watch
+from ci.flows import event_run, migration_gate, watch
 from ci.flows import load_test as load_flow
 from ci.flows import performance as performance_flow
 from ci.flows import release as release_flow
@@ -967,6 +967,13 @@ class Pipeline:
         insecure_registry: InsecureRegistryArg = False,
         db: DbArg = None,
         db_repository: DbRepositoryArg = None,
+        allow_breaking_migrations: Annotated[
+            str,
+            Doc(
+                "Deploy even if the migration check finds migrations that break the running "
+                "release: the reason, kept in the history"
+            ),
+        ] = "",
         *,
         staging_secrets: StagingSecretsArg,
         production_secrets: ProductionSecretsArg,
@@ -976,7 +983,8 @@ class Pipeline:
         Without images it builds this checkout's for the environment's platform, publishes
         them to its registry (and signs them when its policy asks). The environment's
         policy is checked before the host is touched (production: both images signed with
-        its key and through the vulnerability gate). The new release starts beside the
+        its key, through the vulnerability gate, and no migration that would break the
+        running release). The new release starts beside the
         running one; one that does not turn healthy or fails the smoke test through its
         private route never gets a public request, one that fails it on the public URL
         after the switch is switched back from, and the call fails.
@@ -1007,6 +1015,16 @@ class Pipeline:
             await self._signatures_checked(target, images, login, transport)
         if target.require_scan:
             await self._gate_checked(target, images, login, db, db_repository)
+        migrations = migration_gate.MigrationCheck("")
+        if target.refuse_breaking_migrations:
+            migrations = await migration_gate.migrations_checked(
+                host,
+                images[0],
+                login,
+                self.python_version,
+                self.postgres_version,
+                allow_breaking_migrations,
+            )
         release = rollout.new_release(
             target,
             images[0],
@@ -1015,7 +1033,8 @@ class Pipeline:
             deployed_by,
             versions.postgres_image(self.postgres_version),
         )
-        return published + await deploy_flow.deployed(host, release, app, login)
+        release = replace(release, allowed_breaking=migrations.allowed_breaking)
+        return published + migrations.line + await deploy_flow.deployed(host, release, app, login)
 
     @function(cache="never")
     async def rollback(

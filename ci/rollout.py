@@ -49,6 +49,8 @@ class Release:
     by: str
     created: str
     backup_image: str = ""
+    # Migrations the linter found backward-incompatible, deployed anyway: "NAMES: REASON".
+    allowed_breaking: str = ""
 
 
 def checked_digest(kind: str, reference: str) -> str:
@@ -299,7 +301,14 @@ def releases_table(history: History) -> str:
     running = history.current or "none"
     held = [f"Lock held by {history.lock}."] if history.lock else []
     states = _containers_line(history)
-    return "\n".join([*lines, "", *held, *states, f"Running: {running}. Last events:", *events])
+    allowed = [
+        f"{release.release} was deployed despite breaking migrations {release.allowed_breaking}"
+        for release in history.releases.values()
+        if release.allowed_breaking
+    ]
+    return "\n".join(
+        [*lines, "", *allowed, *held, *states, f"Running: {running}. Last events:", *events]
+    )
 
 
 def _containers_line(history: History) -> list[str]:

@@ -261,10 +261,17 @@ def pulled(
 ) -> dict[str, dagger.Container]:
     """The backend and frontend images for `platform` as the host pulls them, by scan name."""
     names = [f"{kind}-{platform.replace('/', '-')}" for kind in ("backend", "frontend")]
+    return {
+        name: pulled_image(ref, platform, login) for name, ref in zip(names, images, strict=True)
+    }
+
+
+def pulled_image(ref: str, platform: str, login: RegistryLogin | None) -> dagger.Container:
+    """The image `ref` for `platform` as the host pulls it."""
     base = dag.container(platform=dagger.Platform(platform))
     if login is not None:
         base = base.with_registry_auth(login.host, login.username, login.password)
-    return {name: base.from_(ref) for name, ref in zip(names, images, strict=True)}
+    return base.from_(ref)
 
 
 def _locked_error(host: Host, what: str, output: str) -> PipelineError:

@@ -3,9 +3,11 @@
 Beside test_deploy_cli.py (staging's scenarios), with environments of its own on the same
 target (tests/support/deploy_target.py): production takes only signed images that pass
 the vulnerability gate, backs the database up first, and moves a release from before the
-proxy behind it; the workflow's scheduled runs check what both environments run. Two
-releases are published: v1 (signed by the test) and v2 (never signed). Every secret holds
-one canary, and no output of any command may show it.
+proxy behind it, refuses a migration that would break the release it runs unless given a
+reason; the workflow's scheduled runs check what both environments run. Three releases are
+published: v1 (signed by the test), v2 (never signed) and v3 (signed; v1 with a migration
+that drops a column, tests/support/breaking_migration.py). Every secret holds one canary,
+and no output of any command may show it.
 """
 
 from collections.abc import Iterator
@@ -15,6 +17,8 @@ import pytest
 
 from ci.events import HEALTH_CRON, SECURITY_CRON
 from tests.support import deploy_target, postgres, summary
+from tests.support.breaking_migration import ADDED, DROPPED
+from tests.support.breaking_migration import FILES as BREAKING_MIGRATION
 from tests.support.dagger_cli import DaggerCli, readable
 from tests.support.deploy_target import (
     Deployment,
@@ -46,11 +50,11 @@ def deployment(
     database_server: postgres.Server,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Deployment]:
-    """A checkout aimed at the target, a deploy key it accepts, v1 and v2 published."""
+    """A checkout aimed at the target, a deploy key it accepts, v1, v2 and v3 published."""
     releases = Releases(
         SITES,
         deploy_target.environments(target_facts(), SITES, OPTIONS),
-        {"v1": {}, "v2": {}},
+        {"v1": {}, "v2": {}, "v3": BREAKING_MIGRATION},
         "cli-deploy-production",
     )
     yield from deploy_target.deployment(
@@ -73,7 +77,7 @@ def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
     key = deployment.key.parent / "ours" / "cosign.key"
     signed = deployment.call(
         "sign "
-        + " ".join(f"--digest={ref}" for ref in deployment.images["v1"])
+        + " ".join(f"--digest={ref}" for v in ("v1", "v3") for ref in deployment.images[v])
         + f" --username=ci --password=env://REGISTRY_PASSWORD --key=file://{key} "
         "--key-password=env://COSIGN_PASSWORD --platform=linux/amd64 --offline --insecure-registry"
     )
@@ -105,6 +109,43 @@ def test_production_takes_signed_images_through_the_gate_and_backs_up_first(
     assert downtime < 3, f"{len(traffic.failed)} requests failed while the proxy took the port"
 
 
+def test_production_refuses_a_migration_that_breaks_the_running_release(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """v3 (signed above) drops a column while v1 runs: refused before the host is touched,
+    naming the migration; given a reason it deploys, and the history keeps the reason."""
+    running = (PRODUCTION / "current").resolve().name  # v1, from the test above
+    releases = sorted(path.name for path in (PRODUCTION / "releases").iterdir())
+    clean = trivy_cache(tmp_path / "clean", "not-a-dependency-of-the-app", "CVE-2099-0008")
+    refused = deployment.deploy("production", "v3", f"--db={clean}")
+    assert refused.returncode != 0
+    error = readable(refused.stderr)
+    assert (
+        f"production refuses migrations that would break the release it runs ({running}) "
+        f"while they apply: store.{DROPPED}; nothing was touched."
+    ) in error, error[-4000:]
+    assert f"(store, {ADDED})... OK" in error
+    assert "DROPPING columns (table: store_product, column: legacy_code)" in error
+    assert (PRODUCTION / "current").resolve().name == running
+    assert sorted(path.name for path in (PRODUCTION / "releases").iterdir()) == releases
+
+    reason = "legacy_code was never read by any release"
+    done = deployment.deploy(
+        "production", "v3", f"--db={clean} --allow-breaking-migrations='{reason}'"
+    )
+    assert done.returncode == 0, readable(done.stderr)[-4000:]
+    assert f"Deploying despite backward-incompatible migrations (store.{DROPPED}): {reason}" in (
+        done.stdout
+    )
+    assert running_images(SITES["production"].project) == set(deployment.images["v3"])
+    listed = deployment.call(f"releases --env=production --ssh-key=file://{deployment.key}")
+    assert listed.returncode == 0, readable(listed.stderr)[-4000:]
+    current = (PRODUCTION / "current").resolve().name
+    assert f"{current} was deployed despite breaking migrations store.{DROPPED}: {reason}" in (
+        listed.stdout
+    )
+
+
 def test_scheduled_runs_check_what_both_environments_run(
     deployment: Deployment, tmp_path: Path
 ) -> None:
@@ -112,7 +153,7 @@ def test_scheduled_runs_check_what_both_environments_run(
     hours the smoke and bounded load tests of both environments pass; weekly, an advisory
     published since for the django their running images hold fails the run, naming each
     environment, the release it runs and the advisory."""
-    staging = deployment.deploy("staging", "v2")  # production runs v1 (the test above)
+    staging = deployment.deploy("staging", "v2")  # production runs v3 (the test above)
     assert staging.returncode == 0, readable(staging.stderr)[-4000:]
     bundles = {}
     for env in ("staging", "production"):

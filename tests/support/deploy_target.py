@@ -93,6 +93,7 @@ def environments(
             "signing_key": '"deploy/cosign.pub"',
             "require_scan": signed,
             "backup_before_migrate": signed,
+            "refuse_breaking_migrations": signed,
             **options,
         }
         table = f"[{name}]\n" + "".join(f"{key} = {value}\n" for key, value in lines.items())

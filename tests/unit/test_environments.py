@@ -141,6 +141,7 @@ def test_the_keys_an_unknown_key_message_lists_are_the_ones_the_file_takes() -> 
         "port": 2222,
         "signing_key": '"deploy/cosign.pub"',
         "require_scan": "true",
+        "refuse_breaking_migrations": "true",
         "platform": '"linux/arm64"',
         "health_timeout": 60,
         "smoke_p95_ms": 500,

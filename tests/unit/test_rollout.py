@@ -426,3 +426,13 @@ def test_a_release_made_later_has_the_greater_id() -> None:
     second = release()
     assert re.fullmatch(r"\d{8}T\d{9}Z-0123456789ab", first.release)
     assert second.release > first.release
+
+
+def test_the_table_names_the_releases_deployed_despite_breaking_migrations() -> None:
+    allowed = rollout.Release(
+        **{**deployed("r2", "t", "c", "ab").__dict__, "allowed_breaking": "store.0003_x: why"}
+    )
+    history = rollout.parsed_history(host_output("r2", [], deployed("r1", "t", "c", "cd"), allowed))
+    lines = rollout.releases_table(history).splitlines()
+    assert "r2 was deployed despite breaking migrations store.0003_x: why" in lines
+    assert sum("despite" in line for line in lines) == 1

@@ -1,0 +1,64 @@
+"""What a deploy says of the migrations new since the running release (migration_gate)."""
+
+import pytest
+
+from ci.errors import PipelineError
+from ci.flows.migration_gate import LintReport, MigrationCheck, verdict
+
+REPORT = "(store, 0002_a)... OK\n(store, 0003_b)... ERR\n\tDROPPING columns (table: t, column: c)\n"
+BREAKING = LintReport(["store.0002_a", "store.0003_b"], ["store.0003_b"], REPORT)
+
+
+def test_no_new_migration_says_so() -> None:
+    assert verdict("production", "R1", LintReport([], [], ""), "") == MigrationCheck(
+        "Migrations: none new since R1.\n"
+    )
+
+
+def test_new_compatible_migrations_are_named_and_pass() -> None:
+    check = verdict("production", "R1", LintReport(["store.0002_a"], [], "ok"), "")
+    assert check == MigrationCheck(
+        "Migrations new since R1 (store.0002_a): backward compatible (django-migration-linter).\n"
+    )
+
+
+def test_a_breaking_migration_is_refused_in_one_sentence_with_the_linters_report() -> None:
+    with pytest.raises(PipelineError) as refused:
+        verdict("production", "R1", BREAKING, "")
+    sentence, *report = str(refused.value).splitlines()
+    assert sentence == (
+        "production refuses migrations that would break the release it runs (R1) while they "
+        "apply: store.0003_b; nothing was touched. Ship the change in two releases "
+        '(deploy/README.md, "Breaking schema changes"), or pass '
+        "--allow-breaking-migrations=REASON to deploy it anyway."
+    )
+    assert report == REPORT.rstrip().splitlines()
+
+
+def test_a_reason_lets_a_breaking_migration_through_and_is_recorded() -> None:
+    check = verdict("production", "R1", BREAKING, "column unused since R0")
+    assert check.allowed_breaking == "store.0003_b: column unused since R0"
+    assert check.line.startswith(
+        "Deploying despite backward-incompatible migrations (store.0003_b): "
+        "column unused since R0\n"
+    )
+    assert "DROPPING columns" in check.line
+
+
+def test_a_reason_changes_nothing_when_no_migration_breaks() -> None:
+    check = verdict("production", "R1", LintReport(["store.0002_a"], [], ""), "just in case")
+    assert check.allowed_breaking == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"new": ["a.1"], "breaking": ["a.1"], "report": "r"}, LintReport(["a.1"], ["a.1"], "r")),
+        ({}, LintReport([], [], "")),
+        ({"new": "a.1", "breaking": None}, LintReport([], [], "")),
+    ],
+)
+def test_the_scripts_json_is_read_defensively(
+    data: dict[str, object], expected: LintReport
+) -> None:
+    assert LintReport.of(data) == expected
