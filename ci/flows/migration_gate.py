@@ -62,8 +62,8 @@ def verdict(env: str, running: str, report: LintReport, reason: str) -> Migratio
         raise PipelineError(
             f"{env} refuses migrations that would break the release it runs ({running}) "
             f"while they apply: {breaking}; nothing was touched. Ship the change in two "
-            f"releases ({TWO_RELEASES}), or pass --allow-breaking-migrations=REASON to "
-            f"deploy it anyway.\n{report.report.rstrip()}"
+            f"releases ({TWO_RELEASES}), or deploy it anyway with `dagger call deploy "
+            f"--env {env} --allow-breaking-migrations=REASON`.\n{report.report.rstrip()}"
         )
     return MigrationCheck(
         f"Deploying despite backward-incompatible migrations ({breaking}): {reason}\n"

@@ -29,8 +29,8 @@ def test_a_breaking_migration_is_refused_in_one_sentence_with_the_linters_report
     assert sentence == (
         "production refuses migrations that would break the release it runs (R1) while they "
         "apply: store.0003_b; nothing was touched. Ship the change in two releases "
-        '(deploy/README.md, "Breaking schema changes"), or pass '
-        "--allow-breaking-migrations=REASON to deploy it anyway."
+        '(deploy/README.md, "Breaking schema changes"), or deploy it anyway with '
+        "`dagger call deploy --env production --allow-breaking-migrations=REASON`."
     )
     assert report == REPORT.rstrip().splitlines()
 
