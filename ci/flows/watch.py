@@ -14,7 +14,7 @@ from ci.concurrency import Stage, run_stages
 from ci.errors import PipelineError
 from ci.events import Decision
 from ci.report import require_passed
-from ci.targets.compose_host import Host, running_release
+from ci.targets.compose_host import Host, history
 
 # One environment's checks: stage name -> stage.
 Checks = Callable[[Environment], Mapping[str, Stage]]
@@ -30,7 +30,8 @@ async def watched(decision: Decision, checks: Checks) -> str:
 
 async def running_images(host: Host) -> tuple[str, list[str]]:
     """The release `host` runs now and its backend and frontend images, by digest."""
-    release = await running_release(host)
+    found = await history(host)
+    release = found.releases.get(found.current)
     if release is None:
         raise PipelineError(
             f"{host.target.name} runs no release, so no image of it was scanned: deploy one."
