@@ -18,21 +18,24 @@ SMALL = "--users=6 --spawn-rate=6 --duration=10"
 
 
 def slowed(views: str) -> str:
-    """The product list view sleeping 250 ms on every request, over its 200 ms budget."""
+    """The product list view sleeping 1 s on every request, five times its 200 ms budget."""
     assert LIST_QUERY in views
     assert "\nimport logging\n" in views
     slow = views.replace("\nimport logging\n", "\nimport logging\nimport time\n")
-    return slow.replace(LIST_QUERY, f"        time.sleep(0.25)\n{LIST_QUERY}")
+    return slow.replace(LIST_QUERY, f"        time.sleep(1)\n{LIST_QUERY}")
 
 
 def test_the_load_test_passes_keeping_mains_figures_then_fails_on_a_slow_product_list(
     dagger_cli: DaggerCli, checkout: Path, tmp_path: Path
 ) -> None:
     commit = secrets.token_hex(20)
-    # Main's run: kept as the baseline when it passes. A generous threshold, so that an
-    # earlier run's figures on a busy machine cannot fail it; the slowed copy gets 20 %.
+    # Main's run: kept as the baseline when it passes. Generous budgets and threshold, so
+    # that neither the test workers beside it on the two cores (a product page's p95 has
+    # reached 290 ms there) nor an earlier run's figures can fail it; the slowed copy meets
+    # the real budgets and a 20 % threshold.
     main = dagger_cli.run(
         f"dagger call load-test {SMALL} --keep-baseline --commit={commit} "
+        "--product-list-ms=900 --product-page-ms=900 --checkout-ms=9000 "
         "--regression-threshold=10",
         checkout,
     )
