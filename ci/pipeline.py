@@ -1015,16 +1015,14 @@ class Pipeline:
             await self._signatures_checked(target, images, login, transport)
         if target.require_scan:
             await self._gate_checked(target, images, login, db, db_repository)
-        migrations = migration_gate.MigrationCheck("")
-        if target.refuse_breaking_migrations:
-            migrations = await migration_gate.migrations_checked(
-                host,
-                images[0],
-                login,
-                self.python_version,
-                self.postgres_version,
-                allow_breaking_migrations,
-            )
+        migrations = await migration_gate.migrations_checked(
+            host,
+            images[0],
+            login,
+            self.python_version,
+            self.postgres_version,
+            allow_breaking_migrations,
+        )
         release = rollout.new_release(
             target,
             images[0],

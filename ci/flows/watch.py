@@ -14,7 +14,7 @@ from ci.concurrency import Stage, run_stages
 from ci.errors import PipelineError
 from ci.events import Decision
 from ci.report import require_passed
-from ci.targets.compose_host import Host, history
+from ci.targets.compose_host import Host, running_release
 
 # One environment's checks: stage name -> stage.
 Checks = Callable[[Environment], Mapping[str, Stage]]
@@ -30,8 +30,7 @@ async def watched(decision: Decision, checks: Checks) -> str:
 
 async def running_images(host: Host) -> tuple[str, list[str]]:
     """The release `host` runs now and its backend and frontend images, by digest."""
-    found = await history(host)
-    release = found.releases.get(found.current)
+    release = await running_release(host)
     if release is None:
         raise PipelineError(
             f"{host.target.name} runs no release, so no image of it was scanned: deploy one."

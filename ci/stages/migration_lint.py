@@ -2,16 +2,14 @@
 
     the running release's backend image  -> its migrations (ci/scripts/migration_lint.py)
     the new backend image + the linter   -> the new ones linted against a throwaway
-                                            PostgreSQL, as JSON
+                                            PostgreSQL, as JSON (ci/migration_report.py
+                                            reads both)
 
 Both run the image's own code with its own Django, as the host would, but on no data: the
 settings get a scratch DATABASE_URL and a throwaway SECRET_KEY. The linter is installed
 from the module's hash-pinned lock into a folder put on the image's PYTHONPATH, so an
 image without pip is checked too.
 """
-
-import json
-import re
 
 import dagger
 from dagger import dag
@@ -24,7 +22,6 @@ LOCK = PIPELINE_SCRIPTS / "migration-linter" / "requirements.txt"
 LINTER_DIR = "/opt/migration-linter"
 SCRIPT = "/opt/migration-lint/migration_lint.py"
 KNOWN = "/opt/migration-lint/known.txt"
-_MIGRATION = re.compile(r"^\w+\.\w+$")
 # The settings as the host runs them (ci/rollout.py), on a scratch database.
 RELEASE_ENV = {"DEBUG": "false", "ALLOWED_HOSTS": "localhost", "SECURE_SSL_REDIRECT": "false"}
 # Django's SECRET_KEY for a run on no data: nothing to protect, and the same on every run
@@ -36,18 +33,6 @@ def command(script: str = SCRIPT) -> list[str]:
     """The check's script run by the app's manage.py, after the app's own Django setup."""
     run = f"import runpy; runpy.run_path({script!r}, run_name='__main__')"
     return ["python", "manage.py", "shell", "--verbosity=0", "--command", run]
-
-
-def migrations_listed(output: str) -> list[str]:
-    """The `app_label.name` lines of the script's listing (the app may print others)."""
-    return [line for line in output.splitlines() if _MIGRATION.match(line)]
-
-
-def report_of(output: str) -> dict[str, object]:
-    """The script's JSON report: the last line of its output that is a JSON object."""
-    last = [line for line in output.splitlines() if line.startswith("{")][-1:]
-    report: dict[str, object] = json.loads(last[0]) if last else {}
-    return report
 
 
 def linter(python_version: str) -> dagger.Directory:
@@ -73,19 +58,19 @@ def _in_image(image: dagger.Container) -> dagger.Container:
     return container.with_secret_variable("SECRET_KEY", key)
 
 
-async def migrations_of(image: dagger.Container) -> list[str]:
-    """The project's migrations in `image`, `app_label.name` each."""
-    return migrations_listed(await _in_image(image).with_exec(command()).stdout())
+def listing(image: dagger.Container) -> dagger.Container:
+    """The script listing the project's migrations in `image` (`app_label.name` lines)."""
+    return _in_image(image).with_exec(command())
 
 
-async def lint_report(
+def linting(
     image: dagger.Container,
     known: list[str],
     linter_dir: dagger.Directory,
     database: dagger.Service,
-) -> dict[str, object]:
-    """The linter's verdict on each migration of `image` that `known` does not name."""
-    output = await (
+) -> dagger.Container:
+    """The linter on each migration of `image` that `known` does not name: JSON on stdout."""
+    return (
         _in_image(image)
         .with_service_binding(postgres.ALIAS, database)
         .with_mounted_directory(LINTER_DIR, linter_dir)
@@ -93,6 +78,4 @@ async def lint_report(
         .with_new_file(KNOWN, "".join(f"{migration}\n" for migration in known))
         .with_env_variable("MIGRATION_LINT_KNOWN", KNOWN)
         .with_exec(command())
-        .stdout()
     )
-    return report_of(output)

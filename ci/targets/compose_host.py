@@ -256,6 +256,12 @@ async def history(host: Host) -> rollout.History:
     return rollout.parsed_history(output)
 
 
+async def running_release(host: Host) -> rollout.Release | None:
+    """The release `host` runs now, as its history records it (None: none runs)."""
+    found = await history(host)
+    return found.releases.get(found.current)
+
+
 def pulled(
     images: list[str], platform: str, login: RegistryLogin | None
 ) -> dict[str, dagger.Container]:

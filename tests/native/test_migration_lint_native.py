@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ci import migration_report
 from ci.errors import PipelineError
-from ci.flows.migration_gate import LintReport, verdict
 from ci.layout import PIPELINE_SCRIPTS
+from ci.migration_report import LintReport, verdict
 from ci.stages import migration_lint
 from tests.native.conftest import BACKEND
 from tests.support.breaking_migration import ADDED, DROPPED, FILES
@@ -56,7 +57,7 @@ def release_env(backend_bin: Path, fresh_database: str, tmp_path: Path) -> dict[
 def test_a_dropped_column_is_the_one_breaking_migration(
     release_env: dict[str, str], tmp_path: Path
 ) -> None:
-    listed = migration_lint.migrations_listed(checked(BACKEND, release_env).stdout)
+    listed = migration_report.listed(checked(BACKEND, release_env).stdout)
     assert listed == ["store.0001_initial"]  # the project's apps only: no auth, no admin
 
     changed = tmp_path / "backend"
@@ -66,7 +67,7 @@ def test_a_dropped_column_is_the_one_breaking_migration(
     known = tmp_path / "known.txt"
     known.write_text("".join(f"{name}\n" for name in listed))
     output = checked(changed, release_env, MIGRATION_LINT_KNOWN=str(known)).stdout
-    report = LintReport.of(migration_lint.report_of(output))
+    report = LintReport.of(output)
 
     assert report.new == [f"store.{ADDED}", f"store.{DROPPED}"]
     assert report.breaking == [f"store.{DROPPED}"]
@@ -86,6 +87,6 @@ def test_a_new_apps_first_migration_is_backward_compatible(
     known = tmp_path / "known.txt"
     known.write_text("")
     output = checked(BACKEND, release_env, MIGRATION_LINT_KNOWN=str(known)).stdout
-    report = LintReport.of(migration_lint.report_of(output))
+    report = LintReport.of(output)
     assert (report.new, report.breaking) == (["store.0001_initial"], [])
     assert "backward compatible" in verdict("production", "R1", report, "").line
