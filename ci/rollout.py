@@ -135,7 +135,10 @@ def compose_file(target: Target, release: Release) -> str:
         "image": release.frontend,
         "environment": {"BACKEND_URL": f"http://backend:{BACKEND_PORT}"},
         "networks": {"default": {}, "edge": {"aliases": [private]}},
-        "depends_on": {"backend": {"condition": "service_healthy"}},
+        # Started once the backend is (its name resolves), not once it is healthy: both
+        # turn healthy side by side, which saves a release a health check's wait (its
+        # check asks its own server; `up --wait` still waits for both).
+        "depends_on": {"backend": {"condition": "service_started"}},
         "healthcheck": _HEALTH,
         "restart": "unless-stopped",
         "logging": LOG_ROTATION,

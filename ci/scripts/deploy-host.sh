@@ -124,6 +124,17 @@ smoke() {
   return "$status"
 }
 
+# proxy_up ID: the proxy as release ID defines it, running; Compose starts (or recreates)
+# it and waits until healthy only when it does not run or its definition changed (a
+# switch to a running proxy is a reload: half a second less).
+proxy_up() {
+  if cmp -s "releases/$1/proxy.yaml" proxy/compose.yaml && [ -z "$(not_running proxy/compose.yaml)" ]; then
+    return 0
+  fi
+  cp "releases/$1/proxy.yaml" proxy/compose.yaml
+  proxy up --detach --wait --wait-timeout 60
+}
+
 # switch ID: send the public traffic to release ID and point `current` at it. Behind the
 # proxy: rewrite its upstream and reload nginx (in-flight requests finish on the old
 # workers); the first time, stop the frontend of a release from before the proxy just
@@ -137,7 +148,6 @@ switch() {
     compose "$id" up --detach --wait --wait-timeout 60 || return 1
   else
     mkdir -p proxy/conf
-    cp "releases/$id/proxy.yaml" proxy/compose.yaml
     cp "releases/$id/proxy-site.conf" proxy/conf/site.conf
     [ ! -f proxy/conf/upstream.conf ] || cp proxy/conf/upstream.conf proxy/upstream.was
     cp "releases/$id/upstream.conf" proxy/upstream.new
@@ -146,8 +156,8 @@ switch() {
       legacy=$from
       compose "$legacy" stop frontend
     fi
-    if ! { proxy up --detach --wait --wait-timeout 60 &&
-      proxy exec -T proxy nginx -t -q && proxy exec -T proxy nginx -s reload; }; then
+    if ! { proxy_up "$id" &&
+      proxy exec -T proxy sh -c "nginx -t -q && nginx -s reload"; }; then
       [ ! -f proxy/upstream.was ] || mv proxy/upstream.was proxy/conf/upstream.conf
       [ -z "$legacy" ] || { proxy stop; compose "$legacy" start frontend; }
       return 1

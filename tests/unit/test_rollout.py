@@ -87,7 +87,7 @@ def test_compose_file_runs_the_digests_with_secrets_from_the_env_file() -> None:
     private = rollout.private_name(made.release)
     assert frontend["networks"] == {"default": {}, "edge": {"aliases": [private]}}
     assert project["networks"] == {"edge": {"external": True, "name": "shop-edge"}}
-    assert frontend["depends_on"] == {"backend": {"condition": "service_healthy"}}
+    assert frontend["depends_on"] == {"backend": {"condition": "service_started"}}
 
 
 @pytest.mark.parametrize(
