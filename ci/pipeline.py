@@ -1139,6 +1139,8 @@ class Pipeline:
         target = await self._environment(env)
         found = await env_secrets(env, staging_secrets, production_secrets)
         registry = registry or target.registry
+        offline = offline or target.offline
+        insecure_registry = insecure_registry or target.insecure_registry
         if not registry:
             raise PipelineError(
                 f"`release` needs --registry: pass it, or name the environment's in "

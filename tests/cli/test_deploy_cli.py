@@ -17,6 +17,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -420,26 +421,83 @@ class Webhook(BaseHTTPRequestHandler):
         pass
 
 
-def test_release_runs_every_step_and_tells_the_webhook(
+@dataclass(frozen=True)
+class Typist:
+    """Someone who set the environments' secrets up once: their `$HOME` holds each
+    environment's bundle, their checkout the committed .env.example as .env and an
+    environments file naming the registry (staging signs with its bundle's key)."""
+
+    deployment: Deployment
+    checkout: Path
+    home: Path
+    registry: str
+
+    def run(
+        self, command: str, extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`command` as typed in the checkout; fails if the output shows a secret."""
+        variables = {"HOME": str(self.home), "USER": "typist", **(extra or {})}
+        done = self.deployment.cli.run(command, self.checkout, variables)
+        self.deployment.shows_no_secret(done.stdout + done.stderr, command)
+        return done
+
+
+def typed_setup(deployment: Deployment, tmp_path: Path) -> Typist:
+    """The bundles under a `$HOME` of the test's, and a checkout whose .env names them."""
+    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY", "")
+    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
+    home = tmp_path / "home"
+    secrets = deployment.secrets
+    bundle = (
+        f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
+        f"DATABASE_URL={secrets['DATABASE_URL']}\n"
+        f"SECRET_KEY={secrets['SECRET_KEY']}\n"
+        f"REGISTRY_PASSWORD={secrets['REGISTRY_PASSWORD']}\n"
+    )
+    signing = (
+        f'COSIGN_KEY="{(deployment.key.parent / "ours/cosign.key").read_text().strip()}"\n'
+        f"COSIGN_PASSWORD={secrets['COSIGN_PASSWORD']}\n"
+    )
+    # Staging signs what it builds; production's file lacks the COSIGN_KEY it needs.
+    for env, text in (("staging", bundle + signing), ("production", bundle)):
+        (home / f".config/printshop/{env}.env").parent.mkdir(parents=True, exist_ok=True)
+        (home / f".config/printshop/{env}.env").write_text(text)
+    files = deployment.checkout
+    environments = (files / "deploy/environments.toml").read_text()
+    environments = environments.replace("require_signature = false", "require_signature = true")
+    for env in ("staging", "production"):
+        table = (
+            f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
+            "insecure_registry = true\noffline = true\n"
+        )
+        environments = environments.replace(f"[{env}]\n", table)
+    changes = {
+        "deploy/environments.toml": environments,
+        "deploy/cosign.pub": (files / "deploy/cosign.pub").read_text(),
+        ".env": (REPO / ".env.example").read_text(),
+    }
+    checkout = checkout_copy(tmp_path / "checkout", changes)
+    return Typist(deployment, checkout, home, registry)
+
+
+def test_release_as_typed_runs_every_step_and_tells_the_webhook(
     deployment: Deployment, tmp_path: Path
 ) -> None:
+    """`release` with the registry, its password, the signing key and staging's secrets
+    from the bundle .env names (as `deploy --env staging` below): only the event's ref and
+    commit, the webhook, and this machine's platform and offline Trivy database given."""
     host = os.environ.get("PIPELINE_ENGINE_HOST_ADDRESS")
-    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
-    require(host and registry, "no engine host address or registry", ENGINE_FIX)
+    require(host, "no engine host address", ENGINE_FIX)
+    typist = typed_setup(deployment, tmp_path)
     server = ThreadingHTTPServer(("0.0.0.0", 0), Webhook)  # noqa: S104 (the engine's bridge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     trivy_cache(tmp_path / "trivy-cache", "not-a-dependency-of-the-app", "CVE-2099-0003")
     hook = f"http://{host}:{server.server_port}/hooks/{deployment.canary}"
-    key = deployment.key.parent / "ours" / "cosign.key"
     try:
-        done = deployment.call(
-            f"release --registry={registry}/cli-release --username=ci "
-            f"--password=env://REGISTRY_PASSWORD --git-ref=refs/heads/main --revision={'4' * 40} "
-            f"--ssh-key=file://{deployment.key} --database-url=env://DATABASE_URL "
-            f"--secret-key=env://SECRET_KEY --key=file://{key} "
-            "--key-password=env://COSIGN_PASSWORD "
-            f"--webhook=env://WEBHOOK --platform=linux/amd64 --db={tmp_path}/trivy-cache "
-            "--offline --insecure-registry",
+        done = typist.run(
+            f"dagger call release --git-ref=refs/heads/main --revision={'4' * 40} "
+            "--webhook=env://WEBHOOK --platform=linux/amd64 "
+            f"--db={tmp_path}/trivy-cache",
             {"WEBHOOK": hook},
         )
     finally:
@@ -452,7 +510,7 @@ def test_release_runs_every_step_and_tells_the_webhook(
     ]
     running = running_images("cli-staging")
     assert running
-    assert all(image.startswith(f"{registry}/cli-release/") for image in running), running
+    assert all(image.startswith(f"{typist.registry}/cli-typed/") for image in running), running
 
 
 def test_a_call_waits_for_the_hosts_lock_a_bounded_time_and_names_its_holder(
@@ -553,44 +611,11 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     names the registry and asks for signatures, so `deploy` builds, publishes, signs with
     the bundle's key, verifies and deploys this checkout; `releases`, `migrate`, `smoke` and
     `rollback` as typed too."""
-    registry = os.environ.get("PIPELINE_ENGINE_CONTAINER_REGISTRY")
-    require(registry, "no registry the engine's containers reach", ENGINE_FIX)
-    home = tmp_path / "home"
-    secrets = deployment.secrets
-    bundle = (
-        f'SSH_KEY="{deployment.key.read_text().strip()}"\n'
-        f"DATABASE_URL={secrets['DATABASE_URL']}\n"
-        f"SECRET_KEY={secrets['SECRET_KEY']}\n"
-        f"REGISTRY_PASSWORD={secrets['REGISTRY_PASSWORD']}\n"
-    )
-    signing = (
-        f'COSIGN_KEY="{(deployment.key.parent / "ours/cosign.key").read_text().strip()}"\n'
-        f"COSIGN_PASSWORD={secrets['COSIGN_PASSWORD']}\n"
-    )
-    # Staging signs what it builds; production's file lacks the COSIGN_KEY it needs.
-    for env, text in (("staging", bundle + signing), ("production", bundle)):
-        (home / f".config/printshop/{env}.env").parent.mkdir(parents=True, exist_ok=True)
-        (home / f".config/printshop/{env}.env").write_text(text)
-    files = deployment.checkout
-    environments = (files / "deploy/environments.toml").read_text()
-    environments = environments.replace("require_signature = false", "require_signature = true")
-    for env in ("staging", "production"):
-        table = (
-            f'[{env}]\nregistry = "{registry}/cli-typed"\nregistry_username = "ci"\n'
-            "insecure_registry = true\noffline = true\n"
-        )
-        environments = environments.replace(f"[{env}]\n", table)
-    changes = {
-        "deploy/environments.toml": environments,
-        "deploy/cosign.pub": (files / "deploy/cosign.pub").read_text(),
-        ".env": (REPO / ".env.example").read_text(),
-    }
-    checkout = checkout_copy(tmp_path / "checkout", changes)
+    typist = typed_setup(deployment, tmp_path)
+    registry = typist.registry
 
     def typed(command: str) -> subprocess.CompletedProcess[str]:
-        done = deployment.cli.run(command, checkout, {"HOME": str(home), "USER": "typist"})
-        deployment.shows_no_secret(done.stdout + done.stderr, command)
-        return done
+        return typist.run(command)
 
     earlier = running_images("cli-staging")
     assert earlier, "staging runs no release for `rollback` to return to (tests above deploy one)"
@@ -626,7 +651,7 @@ def test_deploy_env_staging_as_typed_with_the_secrets_set_up_once(
     ) in unsigned.stderr, readable(unsigned.stderr)[-2000:]
     assert running_images(SITES["production"].project) == production
 
-    (checkout / ".env").write_text("DEPLOY_STAGINGSECRETS=env://PRINTSHOP_UNSET_FOR_TEST\n")
+    (typist.checkout / ".env").write_text("DEPLOY_STAGINGSECRETS=env://PRINTSHOP_UNSET_FOR_TEST\n")
     refused = typed("dagger call deploy --env staging")
     assert refused.returncode != 0
     (sentence,) = [line for line in refused.stderr.splitlines() if line.startswith("Error: ")]
