@@ -73,7 +73,56 @@ accessories() {
     docker network create "$services_net" >/dev/null
   mkdir -p accessories
   cp "releases/$1/accessories.yaml" accessories/compose.yaml
-  docker compose -f accessories/compose.yaml up --detach --wait --remove-orphans
+  up accessories/compose.yaml 60 --remove-orphans
+}
+
+# up FILE TIMEOUT [OPTIONS...]: Compose starts (or recreates) what FILE defines, then
+# waits until it is healthy.
+up() {
+  local file=$1 timeout=$2
+  shift 2
+  docker compose -f "$file" up --detach "$@" && healthy "$file" "$timeout"
+}
+
+# healthy FILE TIMEOUT: wait until each container of Compose file FILE runs and passes its
+# own health check (the image's, or the file's; none: running is enough), run from here
+# every second while it starts. Docker runs them only every 10 s (the images' interval):
+# too seldom to wait for, and a check costs a tenth of a CPU second, too much to run every
+# second for as long as a release runs. A container not healthy 35 s after the start (30 s
+# to start and 5 more checks, as Docker's checks every second had it) or within TIMEOUT
+# seconds, whichever comes first, did not turn healthy.
+healthy() {
+  local id deadline
+  local -A checks=()
+  deadline=$(($(date +%s) + ($2 < 35 ? $2 : 35)))
+  for id in $(docker compose -f "$1" ps --all --quiet); do
+    checks[$id]=$(docker inspect --format \
+      '{{with .Config.Healthcheck}}{{range .Test}}{{println .}}{{end}}{{end}}' "$id")
+  done
+  while [ "${#checks[@]}" -gt 0 ]; do
+    for id in "${!checks[@]}"; do
+      if passes "$id" "${checks[$id]}"; then
+        unset "checks[$id]"
+      elif [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "deploy-host: $(docker inspect --format '{{.Name}}' "$id" | tr -d /) did not turn healthy"
+        return 1
+      fi
+    done
+    [ "${#checks[@]}" -eq 0 ] || sleep 1
+  done
+}
+
+# passes CONTAINER CHECK: whether CONTAINER runs and CHECK (its health check's test, an
+# argument a line, as Docker keeps it: CMD ARGS..., CMD-SHELL COMMAND or NONE) passes now.
+passes() {
+  local test
+  [ "$(docker inspect --format '{{.State.Status}}' "$1")" = running ] || return 1
+  mapfile -t test <<<"$2"
+  case ${test[0]} in
+    CMD) timeout 5 docker exec "$1" "${test[@]:1}" >/dev/null 2>&1 ;;
+    CMD-SHELL) timeout 5 docker exec "$1" sh -c "${test[1]}" >/dev/null 2>&1 ;;
+    *) true ;;
+  esac
 }
 
 # not_running FILE: the services of Compose file FILE that Docker does not run now.
@@ -94,7 +143,7 @@ reconcile() {
     [ "$file" != proxy/compose.yaml ] || behind_proxy "$id" || continue
     missing=$(not_running "$file" | tr '\n' ' ')
     [ -n "$missing" ] || continue
-    docker compose -f "$file" up --detach --wait --wait-timeout "$1" ||
+    up "$file" "$1" ||
       { record failed "$id" "reconcile: ${missing% } did not start"; return 1; }
     started+=$missing
   done
@@ -110,7 +159,7 @@ private_url() { echo "http://$(sed -n 's/^ *server \([^;]*\);/\1/p' "releases/$1
 # start ID TIMEOUT: start ID's containers beside the running ones, wait until healthy.
 start() {
   docker network inspect "$edge" >/dev/null 2>&1 || docker network create "$edge" >/dev/null
-  compose "$1" up --detach --wait --wait-timeout "$2" --remove-orphans
+  up "releases/$1/compose.yaml" "$2" --remove-orphans
 }
 
 # smoke URL NETWORK IMAGE ARGS...: smoke_probe.py in IMAGE on NETWORK; prints
@@ -132,7 +181,7 @@ proxy_up() {
     return 0
   fi
   cp "releases/$1/proxy.yaml" proxy/compose.yaml
-  proxy up --detach --wait --wait-timeout 60
+  up proxy/compose.yaml 60
 }
 
 # switch ID: send the public traffic to release ID and point `current` at it. Behind the
@@ -145,7 +194,7 @@ switch() {
   from=$(current)
   if ! behind_proxy "$id"; then
     [ ! -f proxy/compose.yaml ] || proxy stop
-    compose "$id" up --detach --wait --wait-timeout 60 || return 1
+    up "releases/$id/compose.yaml" 60 || return 1
   else
     mkdir -p proxy/conf
     cp "releases/$id/proxy-site.conf" proxy/conf/site.conf

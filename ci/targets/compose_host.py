@@ -174,8 +174,8 @@ async def rolled_out(host: Host, release: rollout.Release) -> str:
     untouched = "never received a public request; the previous release still serves"
     if code == _UNHEALTHY:
         raise PipelineError(
-            f"Release {release.release} did not turn healthy on {where} within {timeout}s, "
-            f"so it {untouched}:\n{tail(log)}"
+            f"Release {release.release} did not turn healthy on {where} (the log names the "
+            f"container), so it {untouched}:\n{tail(log)}"
         )
     if code == _PRIVATE_SMOKE_FAILED:
         raise PipelineError(

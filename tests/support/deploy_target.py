@@ -141,15 +141,17 @@ def running_images(project: str) -> set[str]:
 
 def healthy_release(project: str, within: float) -> dict[str, tuple[str, str, str]]:
     """The environment's running release containers once Docker reports each of them
-    healthy, or those running when `within` seconds have passed."""
+    healthy (one without a health check, a worker: running), or those running when
+    `within` seconds have passed."""
     deadline = time.monotonic() + within
+    status = "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"
     while True:
         containers = release_containers(project)
         states = set()
         if containers:
-            status = "{{.State.Health.Status}}"
             states = set(on_target("docker", "inspect", "--format", status, *containers).split())
-        if states == {"healthy"} or time.monotonic() > deadline:
+        settled = "healthy" in states and states <= {"healthy", "running"}
+        if settled or time.monotonic() > deadline:
             return containers
         time.sleep(1)
 
