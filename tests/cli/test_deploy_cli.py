@@ -94,11 +94,9 @@ STAGING = SITES["staging"].directory
 # A page the smoke test reads only because the environments file names it.
 SMOKE_PATH = "/api/products/?from=environments-file"
 OPTIONS = {
-    "health_timeout": "90",
-    "keep_releases": "2",
+    **deploy_target.OPTIONS,
     "lock_timeout": str(LOCK_TIMEOUT),
     "drain_seconds": str(SLOW_SECONDS + 1),
-    "smoke_p95_ms": "1000",
     "smoke_paths": f'["/api/products/", "/", "{SMOKE_PATH}"]',
 }
 

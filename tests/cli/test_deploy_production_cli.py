@@ -36,12 +36,6 @@ from tests.support.trivy_db import trivy_cache
 pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("sharing_the_target")]
 SITES = {"staging": Site("cli-watched", 18083), "production": Site("cli-production", 18081)}
 PRODUCTION = SITES["production"].directory
-OPTIONS = {
-    "health_timeout": "90",
-    "keep_releases": "2",
-    "drain_seconds": "2",
-    "smoke_p95_ms": "1000",
-}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +47,7 @@ def deployment(
     """A checkout aimed at the target, a deploy key it accepts, v1, v2 and v3 published."""
     releases = Releases(
         SITES,
-        deploy_target.environments(target_facts(), SITES, OPTIONS),
+        deploy_target.environments(target_facts(), SITES, deploy_target.OPTIONS),
         {"v1": {}, "v2": {}, "v3": BREAKING_MIGRATION},
         "cli-deploy-production",
     )

@@ -30,12 +30,6 @@ from tests.support.trivy_db import trivy_cache
 pytestmark = [pytest.mark.cli, pytest.mark.usefixtures("sharing_the_target")]
 SITES = {"staging": Site("cli-typed", 18084), "production": Site("cli-typed-production", 18085)}
 STAGING = SITES["staging"].project
-OPTIONS = {
-    "health_timeout": "90",
-    "keep_releases": "2",
-    "drain_seconds": "2",
-    "smoke_p95_ms": "1000",
-}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +40,10 @@ def deployment(
 ) -> Iterator[Deployment]:
     """A checkout aimed at the target and a deploy key it accepts; nothing published."""
     releases = Releases(
-        SITES, deploy_target.environments(target_facts(), SITES, OPTIONS), {}, "cli-typed"
+        SITES,
+        deploy_target.environments(target_facts(), SITES, deploy_target.OPTIONS),
+        {},
+        "cli-typed",
     )
     yield from deploy_target.deployment(
         dagger_cli, database_server, tmp_path_factory.mktemp("typed"), releases

@@ -73,6 +73,17 @@ class Site:
         return DEPLOYMENTS / self.project
 
 
+# What each deploy file's environments take besides the target's facts: time for the
+# containers to turn healthy on a busy machine, two releases kept, a short drain and a
+# latency budget for the shared test machine; a file adds its own keys.
+OPTIONS = {
+    "health_timeout": "90",
+    "keep_releases": "2",
+    "drain_seconds": "2",
+    "smoke_p95_ms": "1000",
+}
+
+
 def environments(
     target: Target, sites: Mapping[str, Site], options: Mapping[str, str], services: str = ""
 ) -> str:
