@@ -4,7 +4,6 @@ import functools
 import json
 import secrets
 import uuid
-from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Annotated
 
@@ -33,14 +32,15 @@ from ci.concurrency import (
     run_stages,
 )
 from ci.decorators import check, function
-from ci.env_secrets import ProductionSecretsArg, StagingSecretsArg, env_secrets
+from ci.env_secrets import EnvSecrets, ProductionSecretsArg, StagingSecretsArg, env_secrets
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run, migration_gate, watch
 from ci.flows import load_test as load_flow
 from ci.flows import performance as performance_flow
 from ci.flows import release as release_flow
-from ci.flows.release import Published, ReleaseSteps
+from ci.flows.deploy import Published
+from ci.flows.release import ReleaseSteps
 from ci.images import (
     EPOCH,
     Images,
@@ -62,7 +62,6 @@ from ci.report import (
     command_error,
     failure_text,
     require_passed,
-    tail,
 )
 from ci.source_tree import snapshot
 from ci.stages import (
@@ -73,7 +72,6 @@ from ci.stages import (
     images,
     lighthouse,
     locust,
-    notify,
     sbom,
     scan,
     signing,
@@ -83,7 +81,7 @@ from ci.stages import (
 )
 from ci.stages.pipeline_code import pipeline_code_lint
 from ci.stages.smoke import SmokeTest
-from ci.targets import compose_host
+from ci.targets import RegistryLogin, compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
 PlatformsArg = Annotated[
@@ -701,7 +699,15 @@ class Pipeline:
         pull requests; latest only with --latest. Returns each image's digest reference.
         """
         published = await self._published(
-            registry, username, password, git_ref, revision, latest, platform, source_url, created
+            registry,
+            username,
+            password,
+            git_ref,
+            revision,
+            latest=latest,
+            platform=platform,
+            source_url=source_url,
+            created=created,
         )
         return published.lines()
 
@@ -712,10 +718,11 @@ class Pipeline:
         password: dagger.Secret,
         git_ref: str,
         revision: str,
-        latest: bool,
-        platform: list[str] | None,
-        source_url: str,
-        created: str,
+        *,
+        latest: bool = False,
+        platform: list[str] | None = None,
+        source_url: str = "unknown",
+        created: str = EPOCH,
     ) -> Published:
         """Push both images as multi-platform indexes, tagged from the git ref."""
         tags = image_tags(git_ref, revision, latest)
@@ -864,6 +871,13 @@ class Pipeline:
             self.source, self._lock_files, images, severities, ignore_file, db, db_repository
         )
 
+    async def _scan_gated(
+        self, platform: list[str] | None, db: dagger.Directory | None, db_repository: str | None
+    ) -> str:
+        """The vulnerability gate on this checkout's images, with the default severities."""
+        ignores = supply_chain.IGNORE_FILE
+        return _gated(await self._scanned(platform, None, ignores, db, db_repository), ignores)
+
     @function(cache="never")
     async def sign(
         self,
@@ -989,50 +1003,24 @@ class Pipeline:
         private route never gets a public request, one that fails it on the public URL
         after the switch is switched back from, and the call fails.
         """
-        target = await self._environment(env)
+        request = deploy_flow.DeployRequest(
+            env=env,
+            images=(backend_image, frontend_image),
+            ssh_key=ssh_key,
+            database_url=database_url,
+            secret_key=secret_key,
+            commit=commit,
+            deployed_by=deployed_by,
+            registry_username=registry_username,
+            registry_password=registry_password,
+            offline=offline,
+            insecure_registry=insecure_registry,
+            db=db,
+            db_repository=db_repository,
+            allow_breaking_migrations=allow_breaking_migrations,
+        )
         found = await env_secrets(env, staging_secrets, production_secrets)
-        app = compose_host.AppSecrets(
-            found.need("DATABASE_URL", database_url, "deploy"),
-            found.need("SECRET_KEY", secret_key, "deploy"),
-        )
-        host = compose_host.Host(target, found.need("SSH_KEY", ssh_key, "deploy"))
-        transport = signing.Transport(
-            offline or target.offline, insecure_registry or target.insecure_registry
-        )
-        username = registry_username or target.registry_username
-        password = found.get("REGISTRY_PASSWORD", registry_password)
-        published = ""
-        if not (backend_image or frontend_image):
-            backend_image, frontend_image, published = await deploy_flow.published_checkout(
-                target, username, found, commit, transport, self._pushed_images
-            )
-        images = [
-            rollout.checked_digest("backend", backend_image),
-            rollout.checked_digest("frontend", frontend_image),
-        ]
-        login = _login(images, username, password)
-        if target.require_signature:
-            await self._signatures_checked(target, images, login, transport)
-        if target.require_scan:
-            await self._gate_checked(target, images, login, db, db_repository)
-        migrations = await migration_gate.migrations_checked(
-            host,
-            images[0],
-            login,
-            self.python_version,
-            self.postgres_version,
-            allow_breaking_migrations,
-        )
-        release = rollout.new_release(
-            target,
-            images[0],
-            images[1],
-            commit,
-            deployed_by,
-            versions.postgres_image(self.postgres_version),
-        )
-        release = replace(release, allowed_breaking=migrations.allowed_breaking)
-        return published + migrations.line + await deploy_flow.deployed(host, release, app, login)
+        return await self._deployed(request, found)
 
     @function(cache="never")
     async def rollback(
@@ -1048,8 +1036,7 @@ class Pipeline:
         target, host = await self._host(
             env, "rollback", ssh_key, staging_secrets, production_secrets
         )
-        log = await compose_host.rolled_back(host, to)
-        return f"{log}\nRolled back {target.name}."
+        return f"{await host.roll_back(to)}\nRolled back {target.name}."
 
     @function(cache="never")
     async def releases(
@@ -1062,8 +1049,7 @@ class Pipeline:
     ) -> str:
         """The releases on an environment's host, the running one marked, and recent events."""
         _, host = await self._host(env, "releases", ssh_key, staging_secrets, production_secrets)
-        history = await compose_host.history(host)
-        return rollout.releases_table(history)
+        return rollout.releases_table(await host.history())
 
     @function(cache="never")
     async def smoke(
@@ -1136,87 +1122,31 @@ class Pipeline:
         given comes from the environments file and the environment's secrets, all checked
         before any step.
         """
-        target = await self._environment(env)
-        found = await env_secrets(env, staging_secrets, production_secrets)
-        registry = registry or target.registry
-        offline = offline or target.offline
-        insecure_registry = insecure_registry or target.insecure_registry
-        if not registry:
-            raise PipelineError(
-                f"`release` needs --registry: pass it, or name the environment's in "
-                f"{environments.ENVIRONMENTS_FILE} ([{target.name}] registry = ...)."
-            )
-        username = username or target.registry_username
-        login = found.need("REGISTRY_PASSWORD", password, "release")
-        ssh = found.need("SSH_KEY", ssh_key, "release")
-        database = found.need("DATABASE_URL", database_url, "release")
-        django_key = found.need("SECRET_KEY", secret_key, "release")
-        if key is None and identity_token is None and target.require_signature:
-            key, key_password = found.get("COSIGN_KEY", None), found.get("COSIGN_PASSWORD", None)
-
-        async def scanned() -> str:
-            ignores = supply_chain.IGNORE_FILE
-            return _gated(await self._scanned(platform, None, ignores, db, db_repository), ignores)
-
-        def signed(published: Published) -> Awaitable[str]:
-            return self.sign(
-                published.digests,
-                username,
-                login,
-                key,
-                key_password,
-                identity_token,
-                platform,
-                offline,
-                insecure_registry,
-            )
-
-        def deployed(published: Published) -> Awaitable[str]:
-            return self.deploy(
-                env,
-                published.backend,
-                published.frontend,
-                ssh,
-                database,
-                django_key,
-                revision,
-                deployed_by,
-                username,
-                login,
-                offline,
-                insecure_registry,
-                db,
-                db_repository,
-                staging_secrets=None,
-                production_secrets=None,
-            )
-
-        async def notified(outcome: str) -> None:
-            if webhook is not None:  # checked again: mypy does not narrow into closures
-                await _notified(webhook, f"Release of {revision[:12]} ({git_ref}): {outcome}.")
-
-        steps = ReleaseSteps(
-            test=functools.partial(self.test, end_to_end_suite),
-            scan=scanned,
-            publish=functools.partial(
-                self._published,
-                registry,
-                username,
-                login,
-                git_ref,
-                revision,
-                False,
-                platform,
-                "unknown",
-                EPOCH,
-            ),
-            sign=signed if key is not None or identity_token is not None else None,
-            deploy=deployed,
-            performance=functools.partial(self._performance, True, revision)
-            if performance
-            else None,
+        request = release_flow.ReleaseRequest(
+            git_ref=git_ref,
+            revision=revision,
+            env=env,
+            registry=registry,
+            username=username,
+            password=password,
+            ssh_key=ssh_key,
+            database_url=database_url,
+            secret_key=secret_key,
+            key=key,
+            key_password=key_password,
+            identity_token=identity_token,
+            webhook=webhook,
+            deployed_by=deployed_by,
+            suite=end_to_end_suite,
+            platform=platform,
+            db=db,
+            db_repository=db_repository,
+            offline=offline,
+            insecure_registry=insecure_registry,
+            performance=performance,
         )
-        return await release_flow.released(steps, env.value, notified if webhook else None)
+        found = await env_secrets(env, staging_secrets, production_secrets)
+        return await self._released(request, found)
 
     @function(cache="never")
     async def ci(
@@ -1259,50 +1189,34 @@ class Pipeline:
         summary in Markdown is kept for `ci-reports` (summary.md), also when it fails.
         """
         decision = events.decide(event, git_ref, environment, schedule)
-        given: dict[str, object] = {
-            "--registry": registry,
-            "--username": username,
-            "--password": password,
-            "--ssh-key": ssh_key,
-            "--database-url": database_url,
-            "--secret-key": secret_key,
-            "--key or --identity-token": key or identity_token,
-        }
-        if decision.watch is not None:
-            checks = self._watch_checks(
-                decision, db, db_repository, staging_secrets, production_secrets
-            )
-            run = watch.watched(decision, checks)
-        elif decision.release_to is None:
-            run = self._checked(decision.suite, performance)
-        elif not all(given.values()) or not (password and ssh_key and database_url and secret_key):
-            raise events.missing_arguments(decision, given)
-        else:
-            run = self.release(
-                git_ref,
-                revision,
-                registry,
-                username,
-                password,
-                ssh_key,
-                database_url,
-                secret_key,
-                decision.release_to,
-                key,
-                key_password,
-                identity_token,
-                webhook,
-                deployed_by,
-                decision.suite,
-                performance=True,
-                staging_secrets=None,
-                production_secrets=None,
-            )
+        request = release_flow.ReleaseRequest(
+            git_ref=git_ref,
+            revision=revision,
+            registry=registry,
+            username=username,
+            password=password,
+            ssh_key=ssh_key,
+            database_url=database_url,
+            secret_key=secret_key,
+            key=key,
+            key_password=key_password,
+            identity_token=identity_token,
+            webhook=webhook,
+            deployed_by=deployed_by,
+            performance=True,
+        )
+        runs = event_run.EventRuns(
+            watch=functools.partial(
+                self._watched, db, db_repository, staging_secrets, production_secrets
+            ),
+            checks=functools.partial(self._checked, performance=performance),
+            release=self._ci_released,
+        )
 
         async def kept(markdown: str) -> None:
             await summaries.keep(event, revision, markdown, self.python_version)
 
-        return await event_run.summarised(decision, run, kept)
+        return await event_run.summarised(decision, event_run.run(decision, runs, request), kept)
 
     @function(cache="never")
     async def ci_reports(
@@ -1364,6 +1278,56 @@ class Pipeline:
         _, host = await self._host(env, "deploy-env", ssh_key, staging_secrets, production_secrets)
         return host.client.with_default_terminal_cmd(ssh.remote("exec bash"))
 
+    async def _deployed(self, request: deploy_flow.DeployRequest, found: EnvSecrets) -> str:
+        """`request` on its environment's host (flows/deploy.py); `found`: the env's bundle."""
+        target = await self._environment(request.env)
+        host = compose_host.Host(target, found.need("SSH_KEY", request.ssh_key, "deploy"))
+        gate = functools.partial(
+            self._gate_checked, db=request.db, db_repository=request.db_repository
+        )
+        migrations = functools.partial(
+            migration_gate.migrations_checked,
+            python_version=self.python_version,
+            postgres_version=self.postgres_version,
+        )
+        steps = deploy_flow.DeploySteps(
+            publish=self._pushed_images,
+            signatures=self._signatures_checked,
+            vulnerabilities=gate,
+            migrations=migrations,
+            backup_image=versions.postgres_image(self.postgres_version),
+        )
+        return await deploy_flow.deployed(request, found, host, steps)
+
+    async def _released(self, request: release_flow.ReleaseRequest, found: EnvSecrets) -> str:
+        """`request` planned against its environment, then its steps in order (flows/release.py)."""
+        plan = release_flow.planned(request, await self._environment(request.env), found)
+        steps = ReleaseSteps(
+            test=functools.partial(self.test, request.suite),
+            scan=functools.partial(
+                self._scan_gated, request.platform, request.db, request.db_repository
+            ),
+            publish=functools.partial(
+                self._published,
+                plan.repository,
+                plan.registry.username,
+                plan.registry.password,
+                request.git_ref,
+                request.revision,
+                platform=request.platform,
+            ),
+            sign=plan.sign_step(),
+            deploy=lambda published: self._deployed(plan.deploy_of(published), found),
+            performance=functools.partial(self._performance, True, request.revision)
+            if request.performance
+            else None,
+        )
+        return await release_flow.released(steps, request.env.value, plan.notifier())
+
+    async def _ci_released(self, request: release_flow.ReleaseRequest) -> str:
+        """A release `ci` runs: every credential given as an argument, no bundle read."""
+        return await self._released(request, await env_secrets(request.env, None, None))
+
     def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""
         return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
@@ -1372,7 +1336,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: "compose_host.RegistryLogin | None",
+        login: RegistryLogin | None,
         transport: signing.Transport,
     ) -> None:
         """Refuse images not signed with `target`'s key, before the host is touched."""
@@ -1398,7 +1362,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: "compose_host.RegistryLogin | None",
+        login: RegistryLogin | None,
         db: dagger.Directory | None,
         db_repository: str | None,
     ) -> None:
@@ -1415,7 +1379,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: "compose_host.RegistryLogin | None",
+        login: RegistryLogin | None,
         locks: dagger.Directory,
         db: dagger.Directory | None,
         db_repository: str | None,
@@ -1428,53 +1392,37 @@ class Pipeline:
         )
         return _gated(outcome, ignores)
 
-    async def _running_gated(
+    async def _watched(
         self,
-        env: Environment,
         db: dagger.Directory | None,
         db_repository: str | None,
         staging_secrets: dagger.Secret | None,
         production_secrets: dagger.Secret | None,
+        decision: events.Decision,
+    ) -> str:
+        """The scheduled run `decision`: each environment's checks (flows/watch.py)."""
+        gated = functools.partial(
+            self._running_gated, db, db_repository, staging_secrets, production_secrets
+        )
+        checks = watch.WatchChecks(smoke=self.smoke, load=self._bounded_load, vulnerabilities=gated)
+        return await watch.watched(decision, checks)
+
+    async def _running_gated(
+        self,
+        db: dagger.Directory | None,
+        db_repository: str | None,
+        staging_secrets: dagger.Secret | None,
+        production_secrets: dagger.Secret | None,
+        env: Environment,
     ) -> str:
         """The vulnerability gate on the images `env` runs now (the weekly scheduled check)."""
         target = await self._environment(env)
         found = await env_secrets(env, staging_secrets, production_secrets)
         host = compose_host.Host(target, found.need("SSH_KEY", None, "ci --event=schedule"))
-        release, images = await watch.running_images(host)
-        login = _login(images, target.registry_username, found.get("REGISTRY_PASSWORD", None))
-        try:
-            return await self._images_gated(
-                target, images, login, dag.directory(), db, db_repository
-            )
-        except PipelineError as exc:
-            raise PipelineError(
-                f"{target.name} runs {release}, whose images now fail the vulnerability "
-                f"gate (advisories published since it was deployed): deploy a fixed "
-                f"release.\n{exc}"
-            ) from None
-
-    def _watch_checks(
-        self,
-        decision: events.Decision,
-        db: dagger.Directory | None,
-        db_repository: str | None,
-        staging_secrets: dagger.Secret | None,
-        production_secrets: dagger.Secret | None,
-    ) -> watch.Checks:
-        """Each environment's checks for the scheduled run `decision`."""
-
-        def checks(env: Environment) -> dict[str, Stage]:
-            if decision.watch == events.Watch.SECURITY:
-                gated = functools.partial(
-                    self._running_gated, env, db, db_repository, staging_secrets, production_secrets
-                )
-                return {f"vulnerabilities {env.value}": gated}
-            return {
-                f"smoke {env.value}": functools.partial(self.smoke, env),
-                f"load {env.value}": functools.partial(self._bounded_load, env),
-            }
-
-        return checks
+        gate = functools.partial(
+            self._images_gated, target, locks=dag.directory(), db=db, db_repository=db_repository
+        )
+        return await watch.running_gated(host, found.get("REGISTRY_PASSWORD", None), gate)
 
     async def _bounded_load(self, env: Environment) -> str:
         """The load test of `env`'s URL at its bounds, its pages held to its smoke budget."""
@@ -1487,7 +1435,7 @@ class Pipeline:
             product_page_ms=target.smoke_p95_ms,
         )
 
-    async def _checked(self, suite: Suite, performance: bool) -> str:
+    async def _checked(self, suite: Suite, *, performance: bool) -> str:
         """The checks of `test`, then, when asked, the performance gates against main's."""
         tested = await self.test(suite)
         if not performance:
@@ -1604,25 +1552,6 @@ def _gated(outcome: supply_chain.ScanOutcome, ignore_file: str) -> str:
             f"or add an entry with a statement (and an expired_at date) to {ignore_file}."
         )
     return outcome.table
-
-
-def _login(
-    images: list[str], username: str, password: dagger.Secret | None
-) -> "compose_host.RegistryLogin | None":
-    """How a host pulls `images` from their registry, or None to pull anonymously."""
-    if password is None:
-        return None
-    return compose_host.RegistryLogin(registry_host_of(images[0]), username, password)
-
-
-async def _notified(webhook: dagger.Secret, text: str) -> None:
-    """Tell the webhook `text`; a webhook that fails is one sentence (its URL is secret)."""
-    try:
-        await notify.webhook_post(webhook, text).sync()
-    except dagger.ExecError as exc:
-        raise PipelineError(
-            f"The webhook did not take the message ({tail(exc.stderr, 1)}): check its URL."
-        ) from None
 
 
 async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Container]) -> str:

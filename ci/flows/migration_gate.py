@@ -15,16 +15,18 @@ from ci.errors import PipelineError
 from ci.migration_report import LintReport, MigrationCheck, listed, verdict
 from ci.report import failure_text
 from ci.stages import migration_lint, postgres
-from ci.targets import compose_host
+from ci.targets import RegistryLogin, ReleaseHost
+from ci.targets.compose_host import pulled_image
 
 
 async def migrations_checked(
-    host: compose_host.Host,
+    host: ReleaseHost,
     backend_image: str,
-    login: compose_host.RegistryLogin | None,
+    login: RegistryLogin | None,
+    reason: str,
+    *,
     python_version: str,
     postgres_version: str,
-    reason: str,
 ) -> MigrationCheck:
     """The new migrations of `backend_image` against what `host` runs, linted; see verdict.
 
@@ -33,15 +35,15 @@ async def migrations_checked(
     target = host.target
     if not target.refuse_breaking_migrations:
         return MigrationCheck("")
-    running = await compose_host.running_release(host)
+    running = await host.running()
     if running is None:
         return MigrationCheck(
             f"Migrations not checked: no release runs on {target.name} yet to break.\n"
         )
     if running.backend == backend_image:
         return MigrationCheck(f"Migrations: the backend image is {running.release}'s.\n")
-    old = compose_host.pulled_image(running.backend, target.platform, login)
-    new = compose_host.pulled_image(backend_image, target.platform, login)
+    old = pulled_image(running.backend, target.platform, login)
+    new = pulled_image(backend_image, target.platform, login)
     try:
         known = listed(await migration_lint.listing(old).stdout())
         database = postgres.postgres_service(postgres_version, "migration-check")

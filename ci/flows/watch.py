@@ -7,30 +7,74 @@ deployed). Every environment is checked at once; the run fails naming each check
 failed, with its output (the smoke table, the findings with their advisories).
 """
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import dagger
 
 from ci.choices import Environment
 from ci.concurrency import Stage, run_stages
 from ci.errors import PipelineError
-from ci.events import Decision
+from ci.events import Decision, Watch
+from ci.flows.deploy import registry_login
 from ci.report import require_passed
-from ci.targets.compose_host import Host, running_release
+from ci.targets import RegistryLogin, ReleaseHost
 
-# One environment's checks: stage name -> stage.
-Checks = Callable[[Environment], Mapping[str, Stage]]
+# One check of one environment: env -> its table, or a PipelineError saying what failed.
+EnvCheck = Callable[[Environment], Awaitable[str]]
 
 
-async def watched(decision: Decision, checks: Checks) -> str:
-    """The checks of every environment `decision` watches, run at once; a table of each."""
-    stages: dict[str, Stage] = {}
+@dataclass(frozen=True)
+class WatchChecks:
+    """The checks a scheduled run can make of an environment, the pipeline's own."""
+
+    smoke: EnvCheck
+    load: EnvCheck
+    vulnerabilities: EnvCheck
+
+
+def stages(decision: Decision, checks: WatchChecks) -> dict[str, Stage]:
+    """The checks of each environment `decision` watches, by stage name."""
+    found: dict[str, Stage] = {}
     for env in decision.watched:
-        stages.update(checks(env))
-    return require_passed("schedule", await run_stages(stages))
+        if decision.watch == Watch.SECURITY:
+            found[f"vulnerabilities {env.value}"] = functools.partial(checks.vulnerabilities, env)
+        else:
+            found[f"smoke {env.value}"] = functools.partial(checks.smoke, env)
+            found[f"load {env.value}"] = functools.partial(checks.load, env)
+    return found
 
 
-async def running_images(host: Host) -> tuple[str, list[str]]:
+async def watched(decision: Decision, checks: WatchChecks) -> str:
+    """The checks of every environment `decision` watches, run at once; a table of each."""
+    return require_passed("schedule", await run_stages(stages(decision, checks)))
+
+
+async def running_gated(
+    host: ReleaseHost,
+    password: dagger.Secret | None,
+    gate: Callable[[list[str], RegistryLogin | None], Awaitable[str]],
+) -> str:
+    """`gate` (the vulnerability gate) on the images `host` runs now, pulled with `password`.
+
+    A failure names the release and says the advisories are newer than it.
+    """
+    release, images = await running_images(host)
+    login = registry_login(images, host.target.registry_username, password)
+    try:
+        return await gate(images, login)
+    except PipelineError as exc:
+        raise PipelineError(
+            f"{host.target.name} runs {release}, whose images now fail the vulnerability "
+            f"gate (advisories published since it was deployed): deploy a fixed "
+            f"release.\n{exc}"
+        ) from None
+
+
+async def running_images(host: ReleaseHost) -> tuple[str, list[str]]:
     """The release `host` runs now and its backend and frontend images, by digest."""
-    release = await running_release(host)
+    release = await host.running()
     if release is None:
         raise PipelineError(
             f"{host.target.name} runs no release, so no image of it was scanned: deploy one."

@@ -8,7 +8,6 @@ Every failure is one sentence saying what runs on the host now.
 import json
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Literal
 
 import dagger
@@ -21,6 +20,7 @@ from ci.layout import PIPELINE_SCRIPTS
 from ci.report import tail
 from ci.stages import ssh
 from ci.stages.smoke import SmokeResult
+from ci.targets import AppSecrets, RegistryLogin
 from ci.versions import nginx_image
 
 RELEASE_DIR = "/release"
@@ -35,25 +35,8 @@ _PRIVATE_SMOKE_FAILED, _SWITCHED_BACK, _SUPERSEDED = 7, 8, 9
 _SMOKE_LINE = re.compile(r"^smoke (\S+) (\{.*\})$", re.M)
 
 
-@dataclass(frozen=True)
-class AppSecrets:
-    """What the app needs at run time, each a Secret that reaches the host as a file."""
-
-    database_url: dagger.Secret
-    secret_key: dagger.Secret
-
-
-@dataclass(frozen=True)
-class RegistryLogin:
-    """Credentials the host pulls the images with (`docker login --password-stdin`)."""
-
-    host: str
-    username: str
-    password: dagger.Secret
-
-
 class Host:
-    """A deploy target reached over SSH, each call run afresh (never cached)."""
+    """A ReleaseHost: one host over SSH, each release a Compose project; calls never cached."""
 
     def __init__(self, target: Target, ssh_key: dagger.Secret) -> None:
         self.target = target
@@ -87,6 +70,114 @@ class Host:
         )
         return await self.run(script, client)
 
+    async def send(
+        self, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
+    ) -> None:
+        """Write releases/ID on the host: compose.yaml, release.json and secrets.env (0600)."""
+        code, output = await self.result(release_upload(self, release, app, login))
+        if code != 0:
+            raise PipelineError(
+                f"Sending release {release.release} to {self.target.host} failed, nothing "
+                f"changed there:\n{tail(output)}"
+            )
+
+    async def roll_out(self, release: rollout.Release) -> str:
+        """Roll `release` out beside the running one and switch to it; its log and smoke tables.
+
+        The host smoke tests it through the private route before the switch and on the
+        public URL after it; every failure is one sentence on what serves the public now.
+        """
+        target = self.target
+        timeout = str(target.health_timeout)
+        probe = target.smoke.probe_args(release.release)
+        code, output = await self.host_script(
+            "deploy", release.release, timeout, target.host_limits, target.url, *probe
+        )
+        log = with_smoke_tables(output)
+        where = f"{target.name} ({target.host})"
+        if code == 0:
+            return log
+        if code == _LOCKED:
+            raise _locked_error(
+                self, f"Release {release.release} was sent but not rolled out", output
+            )
+        untouched = "never received a public request; the previous release still serves"
+        if code == _UNHEALTHY:
+            raise PipelineError(
+                f"Release {release.release} did not turn healthy on {where} (the log names the "
+                f"container), so it {untouched}:\n{tail(log)}"
+            )
+        if code == _PRIVATE_SMOKE_FAILED:
+            raise PipelineError(
+                f"Release {release.release} failed its smoke test on {target.name} through the "
+                f"private route, so it {untouched}:\n{tail(log)}"
+            )
+        if code == _SWITCHED_BACK:
+            raise PipelineError(
+                f"Release {release.release} failed its smoke test on {target.name} on the public "
+                f"URL after the switch, so the proxy switched back to the previous release:\n"
+                f"{tail(log)}"
+            )
+        if code == _SUPERSEDED:
+            raise PipelineError(
+                f"Release {release.release} was not deployed to {where}: a release made after "
+                f"this one already runs there ({tail(log, 1)}); deploy again to replace it."
+            )
+        if code == _NOTHING_CHANGED:
+            raise PipelineError(
+                f"Release {release.release} could not be prepared on {where}; the running "
+                f"release was not touched:\n{tail(log)}"
+            )
+        raise PipelineError(
+            f"Release {release.release} failed on {where} and no earlier release could be "
+            f"started (`releases --env {self.target.name}` shows the history):\n{tail(log)}"
+        )
+
+    async def roll_back(self, to: str, secrets: Literal["current", "own"] = "current") -> str:
+        """Return the host to release `to` (or the one before the current); the log.
+
+        `secrets` "current": it runs with the current release's secrets (a rotated key stays
+        rotated); "own": with those it had (returning from a release whose secrets failed).
+        """
+        if to:
+            rollout.checked_release_id(to)
+        target = self.target
+        code, output = await self.host_script(
+            "rollback", to, str(target.health_timeout), target.host_limits, secrets
+        )
+        if code == 0:
+            return output
+        if code == _LOCKED:
+            raise _locked_error(self, "Nothing was rolled back", output)
+        if code == _UNHEALTHY:
+            raise PipelineError(
+                f"The release to return to did not turn healthy on {self.target.name}, so the "
+                f"running release still serves:\n{tail(output)}"
+            )
+        if code == _NO_SUCH_RELEASE:
+            raise PipelineError(
+                f"Nothing to roll back to on {self.target.name}: {tail(output, 1)}; "
+                f"`releases --env {self.target.name}` lists the releases there."
+            )
+        raise PipelineError(
+            f"Rolling back {self.target.name} failed; see what runs with `releases --env "
+            f"{self.target.name}`:\n{tail(output)}"
+        )
+
+    async def history(self) -> rollout.History:
+        """The host's releases and events."""
+        code, output = await self.host_script("releases")
+        if code != 0:
+            raise PipelineError(
+                f"Reading the releases on {self.target.host} failed:\n{tail(output)}"
+            )
+        return rollout.parsed_history(output)
+
+    async def running(self) -> rollout.Release | None:
+        """The release the host runs now, as its history records it (None: none runs)."""
+        found = await self.history()
+        return found.releases.get(found.current)
+
     def _ssh_error(self, stderr: str) -> str:
         """One sentence for an SSH failure: host key, key refused, or unreachable."""
         where = f"{self.target.user}@{self.target.host}:{self.target.port}"
@@ -100,18 +191,6 @@ class Host:
             return f"{where} refused the SSH key: pass the deploy key with --ssh-key file://..."
         reason = stderr.strip().splitlines()[-1] if stderr.strip() else "no answer"
         return f"Cannot reach {where} over SSH ({reason}): check the host, port and network."
-
-
-async def send_release(
-    host: Host, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
-) -> None:
-    """Write releases/ID on the host: compose.yaml, release.json and secrets.env (0600)."""
-    code, output = await host.result(release_upload(host, release, app, login))
-    if code != 0:
-        raise PipelineError(
-            f"Sending release {release.release} to {host.target.host} failed, nothing "
-            f"changed there:\n{tail(output)}"
-        )
 
 
 def release_upload(
@@ -153,57 +232,6 @@ def release_upload(
     return host.command(script, client)
 
 
-async def rolled_out(host: Host, release: rollout.Release) -> str:
-    """Roll `release` out beside the running one and switch to it; its log and smoke tables.
-
-    The host smoke tests it through the private route before the switch and on the
-    public URL after it; every failure is one sentence on what serves the public now.
-    """
-    target = host.target
-    timeout = str(target.health_timeout)
-    probe = target.smoke.probe_args(release.release)
-    code, output = await host.host_script(
-        "deploy", release.release, timeout, target.host_limits, target.url, *probe
-    )
-    log = with_smoke_tables(output)
-    where = f"{target.name} ({target.host})"
-    if code == 0:
-        return log
-    if code == _LOCKED:
-        raise _locked_error(host, f"Release {release.release} was sent but not rolled out", output)
-    untouched = "never received a public request; the previous release still serves"
-    if code == _UNHEALTHY:
-        raise PipelineError(
-            f"Release {release.release} did not turn healthy on {where} (the log names the "
-            f"container), so it {untouched}:\n{tail(log)}"
-        )
-    if code == _PRIVATE_SMOKE_FAILED:
-        raise PipelineError(
-            f"Release {release.release} failed its smoke test on {target.name} through the "
-            f"private route, so it {untouched}:\n{tail(log)}"
-        )
-    if code == _SWITCHED_BACK:
-        raise PipelineError(
-            f"Release {release.release} failed its smoke test on {target.name} on the public "
-            f"URL after the switch, so the proxy switched back to the previous release:\n"
-            f"{tail(log)}"
-        )
-    if code == _SUPERSEDED:
-        raise PipelineError(
-            f"Release {release.release} was not deployed to {where}: a release made after "
-            f"this one already runs there ({tail(log, 1)}); deploy again to replace it."
-        )
-    if code == _NOTHING_CHANGED:
-        raise PipelineError(
-            f"Release {release.release} could not be prepared on {where}; the running "
-            f"release was not touched:\n{tail(log)}"
-        )
-    raise PipelineError(
-        f"Release {release.release} failed on {where} and no earlier release could be "
-        f"started (`releases --env {host.target.name}` shows the history):\n{tail(log)}"
-    )
-
-
 def with_smoke_tables(output: str) -> str:
     """The host's log with each smoke probe's result (a line of JSON) as its table."""
 
@@ -214,52 +242,6 @@ def with_smoke_tables(output: str) -> str:
         return SmokeResult(found[1], checks).table()
 
     return _SMOKE_LINE.sub(table, output)
-
-
-async def rolled_back(host: Host, to: str, secrets: Literal["current", "own"] = "current") -> str:
-    """Return the host to release `to` (or the one before the current); the log.
-
-    `secrets` "current": it runs with the current release's secrets (a rotated key stays
-    rotated); "own": with those it had (returning from a release whose secrets failed).
-    """
-    if to:
-        rollout.checked_release_id(to)
-    target = host.target
-    code, output = await host.host_script(
-        "rollback", to, str(target.health_timeout), target.host_limits, secrets
-    )
-    if code == 0:
-        return output
-    if code == _LOCKED:
-        raise _locked_error(host, "Nothing was rolled back", output)
-    if code == _UNHEALTHY:
-        raise PipelineError(
-            f"The release to return to did not turn healthy on {host.target.name}, so the "
-            f"running release still serves:\n{tail(output)}"
-        )
-    if code == _NO_SUCH_RELEASE:
-        raise PipelineError(
-            f"Nothing to roll back to on {host.target.name}: {tail(output, 1)}; "
-            f"`releases --env {host.target.name}` lists the releases there."
-        )
-    raise PipelineError(
-        f"Rolling back {host.target.name} failed; see what runs with `releases --env "
-        f"{host.target.name}`:\n{tail(output)}"
-    )
-
-
-async def history(host: Host) -> rollout.History:
-    """The host's releases and events."""
-    code, output = await host.host_script("releases")
-    if code != 0:
-        raise PipelineError(f"Reading the releases on {host.target.host} failed:\n{tail(output)}")
-    return rollout.parsed_history(output)
-
-
-async def running_release(host: Host) -> rollout.Release | None:
-    """The release `host` runs now, as its history records it (None: none runs)."""
-    found = await history(host)
-    return found.releases.get(found.current)
 
 
 def pulled(

@@ -5,7 +5,7 @@ from dagger import dag
 from ci import rollout, versions
 from ci.environments import SmokeSettings, Target
 from ci.stages import notify, smoke, ssh
-from ci.targets import compose_host
+from ci.targets import AppSecrets, RegistryLogin, compose_host
 from tests.support import plan
 
 DIGEST = "sha256:" + "cd" * 32
@@ -25,11 +25,11 @@ TARGET = Target(
 
 def upload(canary: str) -> object:
     host = compose_host.Host(TARGET, dag.set_secret("ssh-key", f"key-{canary}"))
-    app = compose_host.AppSecrets(
+    app = AppSecrets(
         dag.set_secret("database-url", f"postgres://u:{canary}@db/shop"),
         dag.set_secret("secret-key", f"django-{canary}"),
     )
-    login = compose_host.RegistryLogin("registry.example.com", "ci", dag.set_secret("pw", canary))
+    login = RegistryLogin("registry.example.com", "ci", dag.set_secret("pw", canary))
     release = rollout.new_release(
         TARGET, f"r.example.com/b@{DIGEST}", f"r.example.com/f@{DIGEST}", "abc", "ci", ""
     )

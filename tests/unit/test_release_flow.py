@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 
 from ci.errors import PipelineError
-from ci.flows.release import Published, ReleaseSteps, released
+from ci.flows.deploy import Published
+from ci.flows.release import ReleaseSteps, released
 
 PUBLISHED = Published("reg/b@sha256:1", "reg/f@sha256:2", ["main"])
 
