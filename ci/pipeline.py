@@ -21,7 +21,6 @@ from ci import (
     supply_chain,
     versions,
 )
-from ci.budgets import table
 from ci.choices import Environment, LoadTarget, PlanFormat, Suite
 from ci.concurrency import (
     Stage,
@@ -36,6 +35,7 @@ from ci.env_secrets import EnvSecrets, ProductionSecretsArg, StagingSecretsArg, 
 from ci.errors import PipelineError
 from ci.flows import deploy as deploy_flow
 from ci.flows import event_run, migration_gate, watch
+from ci.flows import lighthouse as lighthouse_flow
 from ci.flows import load_test as load_flow
 from ci.flows import performance as performance_flow
 from ci.flows import release as release_flow
@@ -79,6 +79,7 @@ from ci.stages import (
     ssh,
     summaries,
 )
+from ci.stages.common import reports_of, with_exit_code
 from ci.stages.pipeline_code import pipeline_code_lint
 from ci.stages.smoke import SmokeTest
 from ci.targets import RegistryLogin, compose_host
@@ -355,7 +356,7 @@ class Pipeline:
         container = backend.backend_tests(
             self._backend_app, self.python_version, self.postgres_version, dagger.ReturnType.ANY
         )
-        return await _reports(container, f"{backend.WORKDIR}/{backend.REPORTS_DIR}")
+        return await reports_of(container, f"{backend.WORKDIR}/{backend.REPORTS_DIR}")
 
     @function
     @check
@@ -377,7 +378,7 @@ class Pipeline:
             reason = skips.frontend_test(self._profile)
             raise PipelineError(f"No frontend tests to report on: {reason}.")
         reports_dir = commands.frontend_reports_dir(app.profile)
-        return await _reports(container, f"{app.workdir}/{reports_dir}")
+        return await reports_of(container, f"{app.workdir}/{reports_dir}")
 
     @function
     @check
@@ -420,7 +421,7 @@ class Pipeline:
         """Playwright HTML report, JUnit, traces, screenshots and videos, also after a red run."""
         command = self._end_to_end_command(suite)
         run = e2e.e2e_run(self.end_to_end_env(), command, dagger.ReturnType.ANY)
-        return await _with_exit_code(run, e2e.e2e_reports(run, self._frontend_app.workdir))
+        return await with_exit_code(run, e2e.e2e_reports(run, self._frontend_app.workdir))
 
     def _end_to_end_command(self, suite: Suite) -> list[str]:
         command = commands.end_to_end(self._profile.frontend, suite.value)
@@ -462,8 +463,10 @@ class Pipeline:
         if reason:
             return await _single("load-test", _skipped(reason))
         planned, run = await self._load_run(env, users, spawn_rate, duration)
+        where = f"-{env.value}" if env.environment else ""
+        summaries.hand_over(f"load-test{where}", run, locust.REPORTS_DIR)
         limits = load.LoadBudgets(product_list_ms, product_page_ms, checkout_ms, error_rate)
-        gate = f"load-{self.django_project}" + (f"-{env.value}" if env.environment else "")
+        gate = f"load-{self.django_project}{where}"
         main = performance_flow.Baselines(gate, regression_threshold, keep_baseline, commit)
         return await load_flow.load_tested(run, planned, limits, main, self.python_version)
 
@@ -480,7 +483,7 @@ class Pipeline:
         if reason:
             raise PipelineError(f"No load test to report on: {reason}.")
         _, run = await self._load_run(env, users, spawn_rate, duration)
-        return await _with_exit_code(run, run.directory(locust.REPORTS_DIR))
+        return await with_exit_code(run, run.directory(locust.REPORTS_DIR))
 
     async def _load_run(
         self, env: LoadTarget, users: int, spawn_rate: float, duration: int
@@ -543,17 +546,16 @@ class Pipeline:
         }
         checked = lighthouse_report.checked_runs(runs)
         # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
-        gate_name = f"lighthouse-{self.django_project}{'-mobile' if mobile else ''}"
+        device = "-mobile" if mobile else ""
+        gate_name = f"lighthouse-{self.django_project}{device}"
         main = performance_flow.Baselines(gate_name, regression_threshold, keep_baseline, commit)
-        run = lighthouse.lighthouse_run(self.lighthouse_env(), checked, mobile)
-        measured_runs = await _lighthouse_runs(run, runs)
-        figures = lighthouse_report.measured(measured_runs, limits)
-        failed, baseline = await performance_flow.failures(figures, main, self.python_version)
-        shown = f"{table(figures, baseline)}\n\n{lighthouse_report.what_ran(measured_runs)}."
-        if failed:
-            raise PipelineError("\n".join([*failed, "", shown]))
-        kept = await performance_flow.kept(figures, main, self.python_version)
-        return f"{shown}\n{kept}" if kept else shown
+        run = lighthouse.lighthouse_run(
+            self.lighthouse_env(), checked, mobile, dagger.ReturnType.ANY
+        )
+        summaries.hand_over(f"lighthouse{device}", run, lighthouse.REPORTS)
+        return await lighthouse_flow.lighthouse_checked(
+            run, checked, limits, main, self.python_version
+        )
 
     @function
     async def lighthouse_reports(
@@ -563,7 +565,7 @@ class Pipeline:
         env = self.lighthouse_env()
         checked = lighthouse_report.checked_runs(runs)
         run = lighthouse.lighthouse_run(env, checked, mobile, dagger.ReturnType.ANY)
-        return await _reports(run, lighthouse.REPORTS)
+        return await reports_of(run, lighthouse.REPORTS)
 
     @function
     def lighthouse_env(self) -> dagger.Container:
@@ -1213,8 +1215,8 @@ class Pipeline:
             release=self._ci_released,
         )
 
-        async def kept(markdown: str) -> None:
-            await summaries.keep(event, revision, markdown, self.python_version)
+        async def kept(markdown: str, reports: summaries.Reports) -> None:
+            await summaries.keep(event, revision, markdown, reports, self.python_version)
 
         return await event_run.summarised(decision, event_run.run(decision, runs, request), kept)
 
@@ -1230,12 +1232,15 @@ class Pipeline:
         """Every report of the event's checks, also after a red run, for the workflow to keep.
 
         summary.md (the table `ci` printed for this event and commit, for the job summary),
-        backend/, frontend/, end-to-end/ (each with its exit-code) and scan/ (trivy.sarif
-        for code scanning). A scheduled run checked no checkout: summary.md only.
+        backend/, frontend/, end-to-end/ (each with its exit-code), scan/ (trivy.sarif for
+        code scanning), and what `ci` kept of the checks only it runs: load-test/ and
+        lighthouse/ (performance gates), load-test-staging/ and load-test-production/
+        (a scheduled run, which checked no checkout: those and summary.md only).
         """
         decision = events.decide(event, git_ref, environment, schedule)
         summary = await self.ci_summary(event, revision)
-        reports = dag.directory().with_new_file("summary.md", summary)
+        kept = summaries.kept_reports(event, revision, self.python_version)
+        reports = kept.with_new_file("summary.md", summary)
         if decision.watch is not None:
             return reports
         parts = {
@@ -1572,17 +1577,6 @@ async def _pushed(pusher: dagger.Container, ref: str, variants: list[dagger.Cont
         ) from None
 
 
-async def _lighthouse_runs(run: dagger.Container, runs: int) -> list[lighthouse_report.Run]:
-    """Each run's figures, read from its JSON report; a failed run is one sentence."""
-    try:
-        reports = run.directory(lighthouse.REPORTS)
-        names = [f"run-{n}.report.json" for n in range(1, runs + 1)]
-        texts = [await reports.file(name).contents() for name in names]
-    except dagger.ExecError as exc:
-        raise PipelineError(f"Lighthouse failed: {failure_text(exc)}") from None
-    return [lighthouse_report.read_run(t, n) for t, n in zip(texts, names, strict=True)]
-
-
 def _output(container: dagger.Container) -> Stage:
     """A stage that is the output of `container`'s last command."""
     return functools.partial(output_of, container)
@@ -1631,15 +1625,3 @@ async def _stdout(container: dagger.Container, what: str) -> str:
     except dagger.ExecError as exc:
         reason = command_error(exc.stderr)
         raise PipelineError(reason or f"The {what} failed: {failure_text(exc)}") from None
-
-
-async def _reports(container: dagger.Container, reports_dir: str) -> dagger.Directory:
-    """The reports a stage wrote in `reports_dir`, with its exit code beside them."""
-    return await _with_exit_code(container, container.directory(reports_dir))
-
-
-async def _with_exit_code(
-    container: dagger.Container, reports: dagger.Directory
-) -> dagger.Directory:
-    """`reports` plus an exit-code file holding how `container`'s last command ended."""
-    return reports.with_new_file("exit-code", f"{await container.exit_code()}\n")

@@ -13,6 +13,7 @@ from ci.choices import Suite
 from ci.events import Decision, missing_arguments
 from ci.flows.release import ReleaseRequest
 from ci.report import collected_markdown
+from ci.stages.summaries import Reports, collected_reports
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,15 @@ def run(decision: Decision, runs: EventRuns, request: ReleaseRequest) -> Awaitab
 
 
 async def summarised(
-    decision: Decision, run: Awaitable[str], keep: Callable[[str], Awaitable[None]]
+    decision: Decision, run: Awaitable[str], keep: Callable[[str, Reports], Awaitable[None]]
 ) -> str:
-    """`run`'s output under the decision; its summary tables handed to `keep` either way."""
-    with collected_markdown() as tables:
+    """`run`'s output under the decision; its summary and reports handed to `keep` either way.
+
+    The reports are those its checks handed over (ci/stages/summaries.py).
+    """
+    with collected_markdown() as tables, collected_reports() as reports:
         try:
             return f"{decision.why}\n{await run}"
         finally:
             done = "\n\n".join(reversed(tables))
-            await keep(f"## {decision.why}\n\n{done}\n")
+            await keep(f"## {decision.why}\n\n{done}\n", reports)

@@ -70,3 +70,15 @@ def volume_shell(volume: str, mount: str, python_version: str) -> dagger.Contain
         .with_mounted_cache(mount, dag.cache_volume(volume))
         .with_env_variable("RUN_NONCE", uuid.uuid4().hex)
     )
+
+
+async def reports_of(container: dagger.Container, reports_dir: str) -> dagger.Directory:
+    """The reports `container` wrote in `reports_dir`, with its exit code beside them."""
+    return await with_exit_code(container, container.directory(reports_dir))
+
+
+async def with_exit_code(
+    container: dagger.Container, reports: dagger.Directory
+) -> dagger.Directory:
+    """`reports` plus an exit-code file holding how `container`'s last command ended."""
+    return reports.with_new_file("exit-code", f"{await container.exit_code()}\n")

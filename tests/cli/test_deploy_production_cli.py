@@ -144,7 +144,8 @@ def test_scheduled_runs_check_what_both_environments_run(
     deployment: Deployment, tmp_path: Path
 ) -> None:
     """`ci --event=schedule` as the workflow's two crons call it, nothing built: every four
-    hours the smoke and bounded load tests of both environments pass; weekly, an advisory
+    hours the smoke and bounded load tests of both environments pass, their Locust reports
+    kept for `ci-reports`; weekly, an advisory
     published since for the django their running images hold fails the run, naming each
     environment, the release it runs and the advisory."""
     staging = deployment.deploy("staging", "v2")  # production runs v3 (the test above)
@@ -172,6 +173,18 @@ def test_scheduled_runs_check_what_both_environments_run(
     assert "schedule: smoke test and a bounded load test of staging and production" in (
         health.stdout
     )
+    reports = tmp_path / "reports"
+    exported = deployment.call(
+        f"-o {reports} ci-reports --event=schedule --git-ref=refs/heads/main "
+        f"--revision={'5' * 40} --schedule='{HEALTH_CRON}'"
+    )
+    assert exported.returncode == 0, readable(exported.stderr)[-4000:]
+    assert (reports / "summary.md").read_text().startswith("## schedule: smoke test")
+    for env in ("staging", "production"):  # Locust's, as the run above measured them
+        load_reports = reports / f"load-test-{env}"
+        assert (load_reports / "exit-code").read_text() == "0\n"
+        assert "GET /api/products/" in (load_reports / "locust_stats.csv").read_text()
+        assert (load_reports / "locust.html").stat().st_size > 0
 
     advisory = trivy_cache(tmp_path / "db", "django", "CVE-2099-0007")
     weekly = deployment.call(f"{common} --schedule='{SECURITY_CRON}' --db={advisory}")

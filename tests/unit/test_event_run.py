@@ -10,8 +10,9 @@ from dagger import dag
 from ci.choices import Environment, Suite
 from ci.errors import PipelineError
 from ci.events import HEALTH_CRON, Decision, decide
-from ci.flows.event_run import EventRuns, run
+from ci.flows.event_run import EventRuns, run, summarised
 from ci.flows.release import ReleaseRequest
+from ci.stages import summaries
 
 SECRET = dag.set_secret("token", "value")  # lazy: nothing reaches an engine
 COMPLETE = ReleaseRequest(
@@ -94,3 +95,28 @@ def test_a_release_without_an_argument_it_needs_names_it_and_runs_nothing(
 async def test_keyless_signing_stands_in_for_a_key() -> None:
     request = replace(COMPLETE, key=None, identity_token=SECRET)
     assert len(await ran_for(decide("push", "refs/heads/main"), request)) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_summary_and_the_handed_over_reports_are_kept_also_after_a_red_run() -> None:
+    kept: list[tuple[str, summaries.Reports]] = []
+    load_run = dag.container()  # lazy: nothing reaches an engine
+
+    async def keep(markdown: str, reports: summaries.Reports) -> None:
+        kept.append((markdown, dict(reports)))
+
+    async def red_run() -> str:
+        summaries.hand_over("load-test", load_run, "/reports")
+        raise PipelineError("load-test failed")
+
+    decision = decide("pull_request", "refs/pull/42/merge")
+    with pytest.raises(PipelineError, match="load-test failed"):
+        await summarised(decision, red_run(), keep)
+    assert kept == [(f"## {decision.why}\n\n\n", {"load-test": (load_run, "/reports")})]
+
+
+def test_reports_handed_over_outside_a_ci_run_are_not_collected() -> None:
+    summaries.hand_over("load-test", dag.container(), "/reports")  # no collection: ignored
+    with summaries.collected_reports() as reports:
+        pass
+    assert reports == {}
