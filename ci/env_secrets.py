@@ -45,11 +45,12 @@ class EnvSecrets:
         return given or self._secrets.get(key)
 
     def need(
-        self, key: str, given: dagger.Secret | None, command: str, argument: bool = True
+        self, key: str, given: dagger.Secret | None, command: str, argument: bool | str = True
     ) -> dagger.Secret:
         """The argument when given, else the bundle's entry, else one sentence saying where.
 
-        `argument`: whether `command` has an argument that could give it instead.
+        `argument`: whether `command` has an argument that could give it instead (True:
+        the one secret_bundle.KEYS names), or its name where `command` calls it otherwise.
         """
         secret = self.get(key, given)
         if secret is None:

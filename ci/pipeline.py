@@ -1423,7 +1423,7 @@ class Pipeline:
         """The vulnerability gate on the images `env` runs now (the weekly scheduled check)."""
         target = await self._environment(env)
         found = await env_secrets(env, staging_secrets, production_secrets)
-        host = compose_host.Host(target, found.need("SSH_KEY", None, "ci --event=schedule"))
+        host = compose_host.Host(target, found.need("SSH_KEY", None, "ci --event=schedule", False))
         gate = functools.partial(
             self._images_gated, target, locks=dag.directory(), db=db, db_repository=db_repository
         )

@@ -80,15 +80,17 @@ def _quoted(first: str, lines: list[str], number: int, source: Source) -> tuple[
 
 
 def missing(
-    key: str, command: str, source: Source, configured: bool, argument: bool = True
+    key: str, command: str, source: Source, configured: bool, argument: bool | str = True
 ) -> PipelineError:
     """One sentence for a secret `command` needs that neither an argument nor the bundle gave.
 
-    `argument`: whether `command` has an argument for it (KEYS names it).
+    `argument`: whether `command` has an argument for it (True: the one KEYS names), or
+    the argument's name where `command` calls it otherwise.
     """
     where = f"the {source.env} secrets ({source.argument})"
+    flag = argument if isinstance(argument, str) else KEYS[key]
     if configured:
-        instead = f", or pass {KEYS[key]}" if argument else ""
+        instead = f", or pass {flag}" if argument else ""
         return source.error(
             f"hold no {key}, which `{command} --env {source.env}` needs",
             f"add {key}=... to that file{instead}",
@@ -99,6 +101,6 @@ def missing(
             "this machine (.env beside dagger.json, see .env.example)."
         )
     return PipelineError(
-        f"`{command} --env {source.env}` needs {KEYS[key]}: pass it, or set up {where} "
+        f"`{command} --env {source.env}` needs {flag}: pass it, or set up {where} "
         "once on this machine (.env beside dagger.json, see .env.example)."
     )

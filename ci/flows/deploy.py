@@ -111,9 +111,7 @@ async def deployed(
         found.need("DATABASE_URL", request.database_url, "deploy"),
         found.need("SECRET_KEY", request.secret_key, "deploy"),
     )
-    transport = signing.Transport(
-        request.offline or target.offline, request.insecure_registry or target.insecure_registry
-    )
+    transport = transport_to(target, request.offline, request.insecure_registry)
     username = request.registry_username or target.registry_username
     password = found.get("REGISTRY_PASSWORD", request.registry_password)
     backend, frontend = request.images
@@ -136,6 +134,15 @@ async def deployed(
     await host.send(release, app, login)
     log = await host.roll_out(release)
     return f"{published}{migrations.line}{log}\nDeployed {release.release} to {target.name}."
+
+
+def transport_to(
+    target: environments.Target, offline: bool, insecure_registry: bool
+) -> signing.Transport:
+    """How cosign and the registry are reached for `target`: as the flags or it says."""
+    return signing.Transport(
+        offline or target.offline, insecure_registry or target.insecure_registry
+    )
 
 
 def registry_login(

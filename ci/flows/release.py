@@ -17,7 +17,7 @@ from ci.choices import Environment, Suite
 from ci.concurrency import Stage, run_in_order
 from ci.env_secrets import EnvSecrets
 from ci.errors import PipelineError
-from ci.flows.deploy import DeployRequest, Published
+from ci.flows.deploy import DeployRequest, Published, transport_to
 from ci.images import checked_platforms
 from ci.publishing import registry_host
 from ci.report import require_passed, tail
@@ -121,10 +121,8 @@ def planned(request: ReleaseRequest, target: environments.Target, found: EnvSecr
             f"{environments.ENVIRONMENTS_FILE} ([{target.name}] registry = ...)."
         )
     username = request.username or target.registry_username
-    password = found.need("REGISTRY_PASSWORD", request.password, "release")
-    transport = signing.Transport(
-        request.offline or target.offline, request.insecure_registry or target.insecure_registry
-    )
+    password = found.need("REGISTRY_PASSWORD", request.password, "release", "--password")
+    transport = transport_to(target, request.offline, request.insecure_registry)
     deploy = DeployRequest(
         env=request.env,
         ssh_key=found.need("SSH_KEY", request.ssh_key, "release"),

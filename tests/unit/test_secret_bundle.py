@@ -114,3 +114,13 @@ def test_a_secret_no_argument_gives_is_asked_of_the_bundle_only() -> None:
         "(--production-secrets): set them up once on this machine (.env beside dagger.json, "
         "see .env.example)."
     )
+
+
+def test_a_command_that_names_the_argument_otherwise_is_told_its_own_name() -> None:
+    # `release` takes the registry password as --password, not deploy's --registry-password.
+    named = missing("REGISTRY_PASSWORD", "release", STAGING, configured=True, argument="--password")
+    assert str(named).endswith("add REGISTRY_PASSWORD=... to that file, or pass --password.")
+    unset = missing(
+        "REGISTRY_PASSWORD", "release", STAGING, configured=False, argument="--password"
+    )
+    assert str(unset).startswith("`release --env staging` needs --password: pass it, or set up")
