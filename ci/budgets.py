@@ -7,7 +7,7 @@ more than a threshold (a share, 0.2 = 20 %) fails the gate too, even within its 
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ci.errors import PipelineError
@@ -85,6 +85,22 @@ def over_budget(figures: Sequence[Measured]) -> list[str]:
         for m in figures
         if not m.within_budget
     ]
+
+
+DEFAULT_THRESHOLD = 0.2  # a figure 20 % worse than main's fails
+
+
+def settled(
+    given: Mapping[str, float | None], settings: Mapping[str, float], defaults: Mapping[str, float]
+) -> dict[str, float]:
+    """Each setting as given, else as `settings` (pipeline.toml) has it, else its default.
+
+    A name `a_b` is `a-b` in `settings`.
+    """
+    return {
+        name: value if value is not None else settings.get(name.replace("_", "-"), defaults[name])
+        for name, value in given.items()
+    }
 
 
 def checked_threshold(threshold: float) -> float:

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ci.budgets import Budget, Measured
+from ci.budgets import DEFAULT_THRESHOLD, Budget, Measured
 from ci.errors import PipelineError
 
 CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -66,6 +66,15 @@ class Run:
     url: str
     form_factor: str  # mobile or desktop
     figures: dict[str, float]
+
+
+# What Lighthouse runs with when neither its flags nor pipeline.toml's [lighthouse] say:
+# each figure's limit, three runs, and the regression threshold.
+DEFAULTS: dict[str, float] = {
+    "runs": 3,
+    **{f.option: f.default for f in FIGURES},
+    "regression_threshold": DEFAULT_THRESHOLD,
+}
 
 
 def budgets(limits: Mapping[str, float]) -> list[Budget]:

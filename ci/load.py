@@ -10,9 +10,9 @@ every request. A figure whose request the run did not make is listed as not meas
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from ci.budgets import Budget, Measured
+from ci.budgets import DEFAULT_THRESHOLD, Budget, Measured
 from ci.errors import PipelineError
 
 PRODUCT_LIST = "GET /api/products/"
@@ -159,6 +159,17 @@ class LoadBudgets:
     def error_budget(self) -> Budget:
         """The error rate's budget, in % of requests."""
         return Budget("error rate", self.error_rate, "%", noise=1)
+
+
+# What a load test runs with when neither its flags nor pipeline.toml's [load-test] say:
+# the targets of the plans this project started from.
+DEFAULTS: dict[str, float] = {
+    "users": 100,
+    "spawn_rate": 10,
+    "duration": 60,
+    **asdict(LoadBudgets()),
+    "regression_threshold": DEFAULT_THRESHOLD,
+}
 
 
 def figures(found: dict[str, RequestStats], limits: LoadBudgets) -> tuple[list[Measured], str]:

@@ -11,6 +11,7 @@ import dagger
 from dagger import DefaultPath, Doc, Ignore, dag, field, object_type
 
 from ci import (
+    budgets,
     environments,
     events,
     gate,
@@ -27,7 +28,6 @@ from ci.concurrency import (
     note,
     output_of,
     past_content_races,
-    run_in_order,
     run_stages,
 )
 from ci.decorators import check, function
@@ -50,8 +50,28 @@ from ci.images import (
     oci_labels,
 )
 from ci.layout import PIPELINE_MARKER, SOURCE_IGNORE, checked_dir
-from ci.load_args import DurationArg, LoadEnvArg, SpawnRateArg, UsersArg
-from ci.profile import AppProfile, commands, detect, plan_view, skips
+from ci.performance_args import (
+    AccessibilityArg,
+    BestPracticesArg,
+    BlockingArg,
+    CheckoutArg,
+    DurationArg,
+    ErrorRateArg,
+    FirstPaintArg,
+    InteractiveArg,
+    LargestPaintArg,
+    LayoutShiftArg,
+    LighthouseThresholdArg,
+    LoadEnvArg,
+    LoadThresholdArg,
+    PerformanceArg,
+    ProductListArg,
+    ProductPageArg,
+    RunsArg,
+    SpawnRateArg,
+    UsersArg,
+)
+from ci.profile import AppProfile, commands, config_file, detect, plan_view, skips
 from ci.profile.image_source import DOCKERFILE
 from ci.profile.model import profile_of
 from ci.publishing import digest_host as registry_host_of
@@ -123,9 +143,6 @@ IdentityTokenArg = Annotated[
 ]
 # Dagger lists enum values by name, in capitals; the CLI takes them in any case.
 EnvArg = Annotated[Environment, Doc("staging or production (deploy/environments.toml)")]
-RegressionThresholdArg = Annotated[
-    float, Doc("Fail when a figure is worse than main's by more than this share")
-]
 KeepBaselineArg = Annotated[
     bool, Doc("This run is main's: keep its figures as the baseline when it passes")
 ]
@@ -433,22 +450,14 @@ class Pipeline:
     async def load_test(
         self,
         env: LoadEnvArg = LoadTarget.STACK,
-        users: UsersArg = 100,
-        spawn_rate: SpawnRateArg = 10,
-        duration: DurationArg = 60,
-        product_list_ms: Annotated[
-            float, Doc("Budget: p95 of GET /api/products/, in ms")
-        ] = load.LoadBudgets.product_list_ms,
-        product_page_ms: Annotated[
-            float, Doc("Budget: p95 of a product's page (GET /api/products/<slug>/), in ms")
-        ] = load.LoadBudgets.product_page_ms,
-        checkout_ms: Annotated[
-            float, Doc("Budget: p95 of the whole checkout flow (list, product, order), in ms")
-        ] = load.LoadBudgets.checkout_ms,
-        error_rate: Annotated[
-            float, Doc("Budget: failed requests, in % of all")
-        ] = load.LoadBudgets.error_rate,
-        regression_threshold: RegressionThresholdArg = 0.2,
+        users: UsersArg = None,
+        spawn_rate: SpawnRateArg = None,
+        duration: DurationArg = None,
+        product_list_ms: ProductListArg = None,
+        product_page_ms: ProductPageArg = None,
+        checkout_ms: CheckoutArg = None,
+        error_rate: ErrorRateArg = None,
+        regression_threshold: LoadThresholdArg = None,
         keep_baseline: KeepBaselineArg = False,
         commit: MeasuredCommitArg = "unknown",
     ) -> str:
@@ -457,38 +466,60 @@ class Pipeline:
         Against the end-to-end stack (production settings, gunicorn, PostgreSQL, demo
         data) through the frontend's nginx, or an environment's URL. Fails naming each
         figure over its budget or worse than main's last (a cache volume) by more than
-        the threshold.
+        the threshold. What is not given comes from pipeline.toml's [load-test].
         """
         reason = skips.load_test(self._profile)
         if reason:
             return await _single("load-test", _skipped(reason))
-        planned, run = await self._load_run(env, users, spawn_rate, duration)
+        given = {
+            "users": users,
+            "spawn_rate": spawn_rate,
+            "duration": duration,
+            "product_list_ms": product_list_ms,
+            "product_page_ms": product_page_ms,
+            "checkout_ms": checkout_ms,
+            "error_rate": error_rate,
+            "regression_threshold": regression_threshold,
+        }
+        chosen = budgets.settled(given, await self._gate_settings("load-test"), load.DEFAULTS)
+        planned, run = await self._load_run(env, chosen)
         where = f"-{env.value}" if env.environment else ""
         summaries.hand_over(f"load-test{where}", run, locust.REPORTS_DIR)
-        limits = load.LoadBudgets(product_list_ms, product_page_ms, checkout_ms, error_rate)
+        limits = load.LoadBudgets(
+            chosen["product_list_ms"],
+            chosen["product_page_ms"],
+            chosen["checkout_ms"],
+            chosen["error_rate"],
+        )
         gate = f"load-{self.django_project}{where}"
-        main = performance_flow.Baselines(gate, regression_threshold, keep_baseline, commit)
+        threshold = chosen["regression_threshold"]
+        main = performance_flow.Baselines(gate, threshold, keep_baseline, commit)
         return await load_flow.load_tested(run, planned, limits, main, self.python_version)
 
     @function(cache="never")
     async def load_test_reports(
         self,
         env: LoadEnvArg = LoadTarget.STACK,
-        users: UsersArg = 100,
-        spawn_rate: SpawnRateArg = 10,
-        duration: DurationArg = 60,
+        users: UsersArg = None,
+        spawn_rate: SpawnRateArg = None,
+        duration: DurationArg = None,
     ) -> dagger.Directory:
         """Locust's CSV statistics and HTML report of a load test run (see load-test)."""
         reason = skips.load_test(self._profile)
         if reason:
             raise PipelineError(f"No load test to report on: {reason}.")
-        _, run = await self._load_run(env, users, spawn_rate, duration)
+        given = {"users": users, "spawn_rate": spawn_rate, "duration": duration}
+        chosen = budgets.settled(given, await self._gate_settings("load-test"), load.DEFAULTS)
+        _, run = await self._load_run(env, chosen)
         return await with_exit_code(run, run.directory(locust.REPORTS_DIR))
 
     async def _load_run(
-        self, env: LoadTarget, users: int, spawn_rate: float, duration: int
+        self, env: LoadTarget, chosen: dict[str, float]
     ) -> tuple[load.LoadRun, dagger.Container]:
-        """What the load test runs (bounded against an environment), and Locust running it."""
+        """What the load test runs (bounded against an environment), and Locust running it.
+
+        `chosen`: its users, spawn_rate and duration (`budgets.settled`).
+        """
         runner = self._load_runner()
         environment = env.environment
         if environment is None:
@@ -503,7 +534,8 @@ class Pipeline:
             runner, url, bounded = locust.with_stack(runner, stack), locust.STACK_URL, ""
         else:
             url, bounded = (await self._environment(environment)).url, environment.value
-        planned = load.planned(users, spawn_rate, duration, url, bounded)
+        users, duration = int(chosen["users"]), int(chosen["duration"])
+        planned = load.planned(users, chosen["spawn_rate"], duration, url, bounded)
         scenario = self._profile.backend.load_scenario.value
         return planned, locust.locust_run(runner, scenario, planned)
 
@@ -515,17 +547,17 @@ class Pipeline:
     @function(cache="never")
     async def lighthouse(
         self,
-        runs: Annotated[int, Doc("Lighthouse runs; each figure is their median")] = 3,
+        runs: RunsArg = None,
         mobile: MobileArg = False,
-        performance: Annotated[float, Doc("Least performance score, 0 to 100")] = 80,
-        accessibility: Annotated[float, Doc("Least accessibility score, 0 to 100")] = 90,
-        best_practices: Annotated[float, Doc("Least best-practices score, 0 to 100")] = 90,
-        first_contentful_paint: Annotated[float, Doc("Most First Contentful Paint, ms")] = 2000,
-        largest_contentful_paint: Annotated[float, Doc("Most Largest Contentful Paint, ms")] = 2500,
-        time_to_interactive: Annotated[float, Doc("Most Time to Interactive, ms")] = 3000,
-        total_blocking_time: Annotated[float, Doc("Most Total Blocking Time, ms")] = 200,
-        cumulative_layout_shift: Annotated[float, Doc("Most Cumulative Layout Shift")] = 0.1,
-        regression_threshold: RegressionThresholdArg = 0.2,
+        performance: PerformanceArg = None,
+        accessibility: AccessibilityArg = None,
+        best_practices: BestPracticesArg = None,
+        first_contentful_paint: FirstPaintArg = None,
+        largest_contentful_paint: LargestPaintArg = None,
+        time_to_interactive: InteractiveArg = None,
+        total_blocking_time: BlockingArg = None,
+        cumulative_layout_shift: LayoutShiftArg = None,
+        regression_threshold: LighthouseThresholdArg = None,
         keep_baseline: KeepBaselineArg = False,
         commit: MeasuredCommitArg = "unknown",
     ) -> str:
@@ -533,8 +565,10 @@ class Pipeline:
 
         Performance, accessibility and best practices; each figure the median of the
         runs, compared with main's last figures kept on this engine (--keep-baseline).
+        What is not given comes from pipeline.toml's [lighthouse].
         """
-        limits = {
+        given = {
+            "runs": runs,
             "performance": performance,
             "accessibility": accessibility,
             "best_practices": best_practices,
@@ -543,27 +577,33 @@ class Pipeline:
             "time_to_interactive": time_to_interactive,
             "total_blocking_time": total_blocking_time,
             "cumulative_layout_shift": cumulative_layout_shift,
+            "regression_threshold": regression_threshold,
         }
-        checked = lighthouse_report.checked_runs(runs)
+        settings = await self._gate_settings("lighthouse")
+        chosen = budgets.settled(given, settings, lighthouse_report.DEFAULTS)
+        threshold, checked = chosen.pop("regression_threshold"), int(chosen.pop("runs"))
+        checked = lighthouse_report.checked_runs(checked)
         # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
         device = "-mobile" if mobile else ""
         gate_name = f"lighthouse-{self.django_project}{device}"
-        main = performance_flow.Baselines(gate_name, regression_threshold, keep_baseline, commit)
+        main = performance_flow.Baselines(gate_name, threshold, keep_baseline, commit)
         run = lighthouse.lighthouse_run(
             self.lighthouse_env(), checked, mobile, dagger.ReturnType.ANY
         )
         summaries.hand_over(f"lighthouse{device}", run, lighthouse.REPORTS)
         return await lighthouse_flow.lighthouse_checked(
-            run, checked, limits, main, self.python_version
+            run, checked, chosen, main, self.python_version
         )
 
     @function
     async def lighthouse_reports(
-        self, runs: Annotated[int, Doc("Lighthouse runs")] = 3, mobile: MobileArg = False
+        self, runs: RunsArg = None, mobile: MobileArg = False
     ) -> dagger.Directory:
         """Each Lighthouse run's HTML and JSON report (run-N.report.*), also after a red run."""
         env = self.lighthouse_env()
-        checked = lighthouse_report.checked_runs(runs)
+        settings = await self._gate_settings("lighthouse")
+        chosen = budgets.settled({"runs": runs}, settings, lighthouse_report.DEFAULTS)
+        checked = lighthouse_report.checked_runs(int(chosen["runs"]))
         run = lighthouse.lighthouse_run(env, checked, mobile, dagger.ReturnType.ANY)
         return await reports_of(run, lighthouse.REPORTS)
 
@@ -1333,6 +1373,12 @@ class Pipeline:
         """A release `ci` runs: every credential given as an argument, no bundle read."""
         return await self._released(request, await env_secrets(request.env, None, None))
 
+    async def _gate_settings(self, table: str) -> dict[str, float]:
+        """pipeline.toml's [table] of a performance gate (none without the file)."""
+        if not self._profile.config_file:
+            return {}
+        return config_file.parsed(await self.source.file(config_file.CONFIG_FILE).contents())[table]
+
     def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""
         return functools.partial(smoke.smoke_tested, target, python_version=self.python_version)
@@ -1456,7 +1502,7 @@ class Pipeline:
             "load-test": functools.partial(self.load_test, keep_baseline=keep, commit=commit),
             "lighthouse": functools.partial(self.lighthouse, keep_baseline=keep, commit=commit),
         }
-        return require_passed("performance", await run_in_order(gates))
+        return await performance_flow.gates_passed(gates)
 
     async def _host(
         self,

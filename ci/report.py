@@ -149,11 +149,16 @@ def collected_markdown() -> Iterator[list[str]]:
         _MARKDOWN.reset(token)
 
 
-def require_passed(what: str, results: list[StageResult]) -> str:
-    """Return the summary if every stage passed; otherwise raise it with each failure's output."""
+def add_markdown(markdown: str) -> None:
+    """Add `markdown` (e.g. a passing gate's figures) to the summary being collected, if any."""
     tables = _MARKDOWN.get()
     if tables is not None:
-        tables.append(summary_markdown(what, results))
+        tables.append(markdown)
+
+
+def require_passed(what: str, results: list[StageResult]) -> str:
+    """Return the summary if every stage passed; otherwise raise it with each failure's output."""
+    add_markdown(summary_markdown(what, results))
     failed = [r for r in results if not r.passed]
     if not failed:
         return summary(results)

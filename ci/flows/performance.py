@@ -2,13 +2,15 @@
 
 The load test and Lighthouse each measure figures (ci/budgets.py); this holds them to
 their budgets and to main's last figures (ci/stages/baselines.py), and keeps a passing
-run's figures when it is main's.
+run's figures when it is main's. `gates_passed` runs both for `ci` and `release`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ci import budgets
+from ci.concurrency import Stage, run_in_order
+from ci.report import add_markdown, require_passed
 from ci.stages import baselines
 
 
@@ -44,3 +46,16 @@ async def kept(figures: Sequence[budgets.Measured], main: Baselines, python_vers
         return ""
     await baselines.keep(main.gate, budgets.baseline_of(figures, main.commit), python_version)
     return f"Kept as main's figures (commit {main.commit})."
+
+
+async def gates_passed(gates: Mapping[str, Stage]) -> str:
+    """The gates one after the other (each measures the machine); their table and figures.
+
+    The figures of each gate that passed follow the table, in the run's summary too: a
+    job's summary shows main's figures, not only that they passed.
+    """
+    results = await run_in_order(gates)
+    figures = "\n\n".join(f"#### {r.name}\n\n{r.output.strip()}" for r in results if r.passed)
+    if figures:
+        add_markdown(figures)
+    return f"{require_passed('performance', results)}\n\n{figures}".rstrip()

@@ -7,8 +7,13 @@ from ci.errors import PipelineError
 
 CONFIG_FILE = "pipeline.toml"
 # How each part's release image is built (ci/profile/image_source.py), in both tables.
-IMAGE_KEYS = {"image": str, "dockerfile": str, "dockerfile-target": str, "dockerfile-context": str}
-KEYS = {
+IMAGE_KEYS: dict[str, type] = {
+    "image": str,
+    "dockerfile": str,
+    "dockerfile-target": str,
+    "dockerfile-context": str,
+}
+KEYS: dict[str, dict[str, type]] = {
     "backend": {
         "dir": str,
         "settings": str,
@@ -33,6 +38,30 @@ KEYS = {
         "coverage-dir": str,
         **IMAGE_KEYS,
     },
+    # The performance gates' settings and budgets: what `ci` and `release` run them with,
+    # and the defaults of `load-test` and `lighthouse` (their flags win).
+    "load-test": {
+        "users": int,
+        "spawn-rate": float,
+        "duration": int,
+        "product-list-ms": float,
+        "product-page-ms": float,
+        "checkout-ms": float,
+        "error-rate": float,
+        "regression-threshold": float,
+    },
+    "lighthouse": {
+        "runs": int,
+        "performance": float,
+        "accessibility": float,
+        "best-practices": float,
+        "first-contentful-paint": float,
+        "largest-contentful-paint": float,
+        "time-to-interactive": float,
+        "total-blocking-time": float,
+        "cumulative-layout-shift": float,
+        "regression-threshold": float,
+    },
 }
 CHOICES = {
     ("backend", "server"): ("gunicorn", "uvicorn", "daphne"),
@@ -51,9 +80,10 @@ def parsed(text: str) -> dict[str, dict[str, Any]]:
         raise PipelineError(f"{CONFIG_FILE} is not valid TOML ({error}): fix it.") from error
     for table, value in data.items():
         if table not in KEYS or not isinstance(value, dict):
+            tables = [f"[{t}]" for t in KEYS]
             raise PipelineError(
                 f"{CONFIG_FILE} has [{table}], which the pipeline does not read: use "
-                f"{' or '.join(f'[{t}]' for t in KEYS)}."
+                f"{', '.join(tables[:-1])} or {tables[-1]}."
             )
         for key, setting in value.items():
             _checked(table, key, setting)
@@ -68,9 +98,16 @@ def _checked(table: str, key: str, value: Any) -> None:
             f"{', '.join(kinds)}."
         )
     kind = kinds[key]
+    if kind in (int, float):
+        _checked_number(table, key, value, kind)
+        return
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
     if not isinstance(value, kind) or not all(isinstance(i, str) for i in items):
-        words = {str: "a string", list: "a list of strings", dict: "a table of strings"}
+        words: dict[type, str] = {
+            str: "a string",
+            list: "a list of strings",
+            dict: "a table of strings",
+        }
         raise PipelineError(f"{CONFIG_FILE}: [{table}] {key} must be {words[kind]}.")
     allowed = CHOICES.get((table, key))
     chosen = value if isinstance(value, list) else [value]
@@ -78,3 +115,11 @@ def _checked(table: str, key: str, value: Any) -> None:
         raise PipelineError(
             f"{CONFIG_FILE}: [{table}] {key} = {value!r} is not one of {', '.join(allowed)}."
         )
+
+
+def _checked_number(table: str, key: str, value: Any, kind: type) -> None:
+    """A whole number (`int`) or any number (`float`), 0 or more; TOML's booleans are not."""
+    number = isinstance(value, int) or (kind is float and isinstance(value, float))
+    if isinstance(value, bool) or not number or value < 0:
+        words = "a whole number" if kind is int else "a number"
+        raise PipelineError(f"{CONFIG_FILE}: [{table}] {key} must be {words}, 0 or more.")

@@ -17,13 +17,18 @@ from tests.support.profiles import REFERENCE_PROFILE
 SCENARIO = "app/backend/tests/load/locustfile.py"
 
 
+def run_of(users: int, spawn_rate: float, duration: int) -> dict[str, float]:
+    """A load test's chosen settings, as `budgets.settled` gives them."""
+    return {"users": users, "spawn_rate": spawn_rate, "duration": duration}
+
+
 def test_the_reference_apps_scenario_is_found_where_it_is() -> None:
     assert REFERENCE_PROFILE.backend.load_scenario.value == SCENARIO
 
 
 @pytest.mark.asyncio
 async def test_locust_runs_headless_with_the_users_ramp_duration_and_reports_asked() -> None:
-    planned, run = await make_pipeline()._load_run(LoadTarget.STACK, 20, 5, 10)
+    planned, run = await make_pipeline()._load_run(LoadTarget.STACK, run_of(20, 5, 10))
     assert planned == load.LoadRun(20, 5, 10, "http://frontend:8080")
     assert plan.execs(run)[-1] == [
         "locust",
@@ -45,7 +50,7 @@ async def test_locust_runs_headless_with_the_users_ramp_duration_and_reports_ask
 
 @pytest.mark.asyncio
 async def test_locust_installs_from_the_modules_hash_pinned_lock_before_the_scenario() -> None:
-    _, run = await make_pipeline()._load_run(LoadTarget.STACK, 1, 1, 1)
+    _, run = await make_pipeline()._load_run(LoadTarget.STACK, run_of(1, 1, 1))
     install = plan.position(
         run, "withExec", args=["pip", "install", "--require-hashes", "-r", "requirements.lock"]
     )
@@ -60,7 +65,7 @@ async def test_locust_installs_from_the_modules_hash_pinned_lock_before_the_scen
 
 @pytest.mark.asyncio
 async def test_the_stack_is_end_to_ends_own_kind_reached_through_the_frontends_nginx() -> None:
-    _, run = await make_pipeline()._load_run(LoadTarget.STACK, 1, 1, 1)
+    _, run = await make_pipeline()._load_run(LoadTarget.STACK, run_of(1, 1, 1))
     frontend = plan.bound(run, e2e.FRONTEND_ALIAS)
     assert plan.named(frontend, "from")[0].args["address"] == "nginx:1.29-alpine-slim"
     backend = plan.bound(frontend, e2e.BACKEND_ALIAS)

@@ -194,3 +194,19 @@ def test_the_regression_threshold_is_a_share_not_below_0() -> None:
         "--regression-threshold is a share of main's figure, 0.2 for 20 %, and not below 0 "
         "(got -0.01)."
     )
+
+
+def test_a_setting_given_wins_then_pipeline_tomls_then_its_default() -> None:
+    given = {"users": 20.0, "spawn_rate": None, "duration": None}
+    settings = {"spawn-rate": 2.0, "users": 5.0}
+    defaults = {"users": 100.0, "spawn_rate": 10.0, "duration": 60.0}
+    assert budgets.settled(given, settings, defaults) == {
+        "users": 20.0,
+        "spawn_rate": 2.0,
+        "duration": 60.0,
+    }
+    # 0 is a setting (an error rate of 0 %), not a missing one.
+    assert budgets.settled({"error_rate": 0.0}, {"error-rate": 5.0}, {"error_rate": 1.0}) == {
+        "error_rate": 0.0
+    }
+    assert budgets.DEFAULT_THRESHOLD == 0.2

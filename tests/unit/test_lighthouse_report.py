@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ci import lighthouse_report
 from ci.budgets import Budget, Measured, over_budget
 from ci.errors import PipelineError
 from ci.lighthouse_report import (
@@ -167,3 +168,18 @@ def test_runs_are_from_1_to_9(runs: int, taken: bool) -> None:
     else:
         with pytest.raises(PipelineError, match=rf"^--runs must be from 1 to 9 \(got {runs}\)\.$"):
             checked_runs(runs)
+
+
+def test_the_defaults_are_each_figures_limit_three_runs_and_a_20_percent_threshold() -> None:
+    assert lighthouse_report.DEFAULTS == {
+        "runs": 3,
+        "performance": 80,
+        "accessibility": 90,
+        "best_practices": 90,
+        "first_contentful_paint": 2000,
+        "largest_contentful_paint": 2500,
+        "time_to_interactive": 3000,
+        "total_blocking_time": 200,
+        "cumulative_layout_shift": 0.1,
+        "regression_threshold": 0.2,
+    }

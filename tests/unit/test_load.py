@@ -9,6 +9,7 @@ from ci.errors import PipelineError
 from ci.load import (
     AGGREGATED,
     CHECKOUT_FLOW,
+    DEFAULTS,
     PRODUCT_LIST,
     PRODUCT_PAGE,
     LoadBudgets,
@@ -223,3 +224,17 @@ def test_a_checkout_flows_own_failures_are_not_counted_as_request_errors() -> No
         ("error rate", 12.5),
     ]
     assert note == "Not measured (no such request in this run): p95 GET /api/products/[slug]/."
+
+
+def test_the_defaults_are_the_targets_of_the_plans() -> None:
+    # 100 concurrent users, a product listing under 200 ms, checkout under 3 s.
+    assert DEFAULTS == {
+        "users": 100,
+        "spawn_rate": 10,
+        "duration": 60,
+        "product_list_ms": 200,
+        "product_page_ms": 200,
+        "checkout_ms": 3000,
+        "error_rate": 1,
+        "regression_threshold": 0.2,
+    }

@@ -4,6 +4,7 @@ import pytest
 
 from ci.errors import PipelineError
 from ci.profile import SourceTree, detect
+from ci.profile.config_file import parsed
 
 APP = {
     "backend/manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")',
@@ -100,8 +101,8 @@ def test_a_directory_set_where_nothing_is_says_so() -> None:
     [
         (
             "[deploy]\nhost = 'x'\n",
-            "pipeline.toml has [deploy], which the pipeline does not read: use [backend] or "
-            "[frontend].",
+            "pipeline.toml has [deploy], which the pipeline does not read: use [backend], "
+            "[frontend], [load-test] or [lighthouse].",
         ),
         (
             "[frontend]\nnpm = 'x'\n",
@@ -113,6 +114,29 @@ def test_a_directory_set_where_nothing_is_says_so() -> None:
         (
             "[backend]\nlinters = [1]\n",
             "pipeline.toml: [backend] linters must be a list of strings.",
+        ),
+        (
+            "[load-test]\nusers = 2.5\n",
+            "pipeline.toml: [load-test] users must be a whole number, 0 or more.",
+        ),
+        (
+            "[load-test]\nduration = true\n",
+            "pipeline.toml: [load-test] duration must be a whole number, 0 or more.",
+        ),
+        (
+            "[lighthouse]\nperformance = '80'\n",
+            "pipeline.toml: [lighthouse] performance must be a number, 0 or more.",
+        ),
+        (
+            "[lighthouse]\ntotal-blocking-time = -1\n",
+            "pipeline.toml: [lighthouse] total-blocking-time must be a number, 0 or more.",
+        ),
+        (
+            "[lighthouse]\nfirst-paint = 1\n",
+            "pipeline.toml sets 'first-paint' in [lighthouse], which is not a setting: use one "
+            "of runs, performance, accessibility, best-practices, first-contentful-paint, "
+            "largest-contentful-paint, time-to-interactive, total-blocking-time, "
+            "cumulative-layout-shift, regression-threshold.",
         ),
     ],
 )
@@ -127,3 +151,13 @@ def test_the_options_of_the_command_line_win_and_say_so() -> None:
     front = profile.frontend
     assert (front.dir.value, front.dir.source) == ("frontend", "--frontend-dir")
     assert (front.node.value, front.node.source) == ("22", "--node-version")
+
+
+def test_the_performance_gates_settings_are_read_as_numbers() -> None:
+    settings = parsed(
+        "[load-test]\nusers = 6\nspawn-rate = 0.5\nproduct-list-ms = 400\n"
+        "[lighthouse]\nruns = 0\ncumulative-layout-shift = 0.25\n"
+    )
+    assert settings["load-test"] == {"users": 6, "spawn-rate": 0.5, "product-list-ms": 400}
+    assert settings["lighthouse"] == {"runs": 0, "cumulative-layout-shift": 0.25}
+    assert parsed("")["lighthouse"] == {}

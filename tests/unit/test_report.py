@@ -5,6 +5,7 @@ import pytest
 from ci.errors import PipelineError
 from ci.report import (
     StageResult,
+    add_markdown,
     collected_markdown,
     command_error,
     failure_text,
@@ -83,8 +84,14 @@ def test_markdown_is_collected_inside_the_block_only() -> None:
         require_passed("test", results)
         with pytest.raises(PipelineError):
             require_passed("release", [StageResult("deploy", False, 1, "refused")])
+        add_markdown("#### figures")
     require_passed("outside", results)
-    assert [table.splitlines()[0] for table in tables] == ["### test", "### release"]
+    add_markdown("#### outside")
+    assert [table.splitlines()[0] for table in tables] == [
+        "### test",
+        "### release",
+        "#### figures",
+    ]
 
 
 def test_require_passed_returns_summary_when_all_pass() -> None:
