@@ -581,8 +581,8 @@ class Pipeline:
         }
         settings = await self._gate_settings("lighthouse")
         chosen = budgets.settled(given, settings, lighthouse_report.DEFAULTS)
-        threshold, checked = chosen.pop("regression_threshold"), int(chosen.pop("runs"))
-        checked = lighthouse_report.checked_runs(checked)
+        threshold = chosen.pop("regression_threshold")
+        checked = lighthouse_report.checked_runs(int(chosen.pop("runs")))
         # Main's figures of this app on this device: another app's, or a phone's, are no baseline.
         device = "-mobile" if mobile else ""
         gate_name = f"lighthouse-{self.django_project}{device}"
