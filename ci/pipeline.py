@@ -1157,12 +1157,12 @@ class Pipeline:
     ) -> str:
         """What a push to main does: test, scan, publish, sign, deploy, smoke; a line per step.
 
-        With --performance the performance gates run after the tests and keep their
-        figures as main's. Stops at the first failing step. Signs when given --key or
-        --identity-token, or with the bundle's COSIGN_KEY when the environment asks for
-        signatures. The webhook, when given, gets the outcome either way. What is not
-        given comes from the environments file and the environment's secrets, all checked
-        before any step.
+        With --performance the performance gates run after the tests, as the
+        repository's pipeline.toml sets them, and keep their figures as main's. Stops at
+        the first failing step. Signs when given --key or --identity-token, or with the
+        bundle's COSIGN_KEY when the environment asks for signatures. The webhook, when
+        given, gets the outcome either way. What is not given comes from the environments
+        file and the environment's secrets, all checked before any step.
         """
         request = release_flow.ReleaseRequest(
             git_ref=git_ref,
