@@ -1245,6 +1245,8 @@ class Pipeline:
             identity_token=identity_token,
             webhook=webhook,
             deployed_by=deployed_by,
+            db=db,
+            db_repository=db_repository,
             performance=True,
         )
         runs = event_run.EventRuns(
