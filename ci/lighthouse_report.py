@@ -75,6 +75,8 @@ DEFAULTS: dict[str, float] = {
     **{f.option: f.default for f in FIGURES},
     "regression_threshold": DEFAULT_THRESHOLD,
 }
+# The unit of each of those, as `plan` shows them ("" for a score, a count or a share).
+UNITS = {"runs": "", **{f.option: f.unit for f in FIGURES}, "regression_threshold": ""}
 
 
 def budgets(limits: Mapping[str, float]) -> list[Budget]:

@@ -170,6 +170,17 @@ DEFAULTS: dict[str, float] = {
     **asdict(LoadBudgets()),
     "regression_threshold": DEFAULT_THRESHOLD,
 }
+# The unit of each of those, as `plan` shows them ("" for a count or a share of main's).
+UNITS = {
+    "users": "",
+    "spawn_rate": "users/s",
+    "duration": "s",
+    "product_list_ms": "ms",
+    "product_page_ms": "ms",
+    "checkout_ms": "ms",
+    "error_rate": "%",
+    "regression_threshold": "",
+}
 
 
 def figures(found: dict[str, RequestStats], limits: LoadBudgets) -> tuple[list[Measured], str]:

@@ -71,7 +71,7 @@ from ci.performance_args import (
     SpawnRateArg,
     UsersArg,
 )
-from ci.profile import AppProfile, commands, config_file, detect, plan_view, skips
+from ci.profile import AppProfile, commands, detect, plan_view, skips
 from ci.profile.image_source import DOCKERFILE
 from ci.profile.model import profile_of
 from ci.publishing import digest_host as registry_host_of
@@ -481,7 +481,7 @@ class Pipeline:
             "error_rate": error_rate,
             "regression_threshold": regression_threshold,
         }
-        chosen = budgets.settled(given, await self._gate_settings("load-test"), load.DEFAULTS)
+        chosen = budgets.settled(given, self._gate_settings("load-test"), load.DEFAULTS)
         planned, run = await self._load_run(env, chosen)
         where = f"-{env.value}" if env.environment else ""
         summaries.hand_over(f"load-test{where}", run, locust.REPORTS_DIR)
@@ -509,7 +509,7 @@ class Pipeline:
         if reason:
             raise PipelineError(f"No load test to report on: {reason}.")
         given = {"users": users, "spawn_rate": spawn_rate, "duration": duration}
-        chosen = budgets.settled(given, await self._gate_settings("load-test"), load.DEFAULTS)
+        chosen = budgets.settled(given, self._gate_settings("load-test"), load.DEFAULTS)
         _, run = await self._load_run(env, chosen)
         return await with_exit_code(run, run.directory(locust.REPORTS_DIR))
 
@@ -579,7 +579,7 @@ class Pipeline:
             "cumulative_layout_shift": cumulative_layout_shift,
             "regression_threshold": regression_threshold,
         }
-        settings = await self._gate_settings("lighthouse")
+        settings = self._gate_settings("lighthouse")
         chosen = budgets.settled(given, settings, lighthouse_report.DEFAULTS)
         threshold = chosen.pop("regression_threshold")
         checked = lighthouse_report.checked_runs(int(chosen.pop("runs")))
@@ -601,7 +601,7 @@ class Pipeline:
     ) -> dagger.Directory:
         """Each Lighthouse run's HTML and JSON report (run-N.report.*), also after a red run."""
         env = self.lighthouse_env()
-        settings = await self._gate_settings("lighthouse")
+        settings = self._gate_settings("lighthouse")
         chosen = budgets.settled({"runs": runs}, settings, lighthouse_report.DEFAULTS)
         checked = lighthouse_report.checked_runs(int(chosen["runs"]))
         run = lighthouse.lighthouse_run(env, checked, mobile, dagger.ReturnType.ANY)
@@ -1375,11 +1375,9 @@ class Pipeline:
         """A release `ci` runs: every credential given as an argument, no bundle read."""
         return await self._released(request, await env_secrets(request.env, None, None))
 
-    async def _gate_settings(self, table: str) -> dict[str, float]:
-        """pipeline.toml's [table] of a performance gate (none without the file)."""
-        if not self._profile.config_file:
-            return {}
-        return config_file.parsed(await self.source.file(config_file.CONFIG_FILE).contents())[table]
+    def _gate_settings(self, table: str) -> dict[str, float]:
+        """pipeline.toml's [table] of a performance gate, as written (empty without it)."""
+        return self._profile.gate_settings.get(table, {})
 
     def _smoke_test(self, target: environments.Target | None) -> SmokeTest:
         """The smoke test of a URL with `target`'s budget (the defaults without one)."""

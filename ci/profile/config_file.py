@@ -63,6 +63,8 @@ KEYS: dict[str, dict[str, type]] = {
         "regression-threshold": float,
     },
 }
+# The tables of the performance gates' settings (the others describe the app).
+GATE_TABLES = ("load-test", "lighthouse")
 CHOICES = {
     ("backend", "server"): ("gunicorn", "uvicorn", "daphne"),
     ("backend", "test-runner"): ("pytest", "django"),

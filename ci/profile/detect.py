@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from ci.profile.config_file import CONFIG_FILE, parsed
+from ci.profile.config_file import CONFIG_FILE, GATE_TABLES, parsed
 from ci.profile.django_app import backend_dir, detect_backend
 from ci.profile.image_source import backend_image, frontend_image
 from ci.profile.js_app import detect_frontend, frontend_dir
@@ -33,7 +33,8 @@ def detect(
         back = replace(back, python=Found(python, "--python-version"))
     if node:
         front = replace(front, node=Found(node, "--node-version"))
-    return AppProfile(back, front, CONFIG_FILE if tree.has(CONFIG_FILE) else "")
+    gates = {table: config[table] for table in GATE_TABLES if config[table]}
+    return AppProfile(back, front, CONFIG_FILE if tree.has(CONFIG_FILE) else "", gates)
 
 
 def _dir(config: dict[str, object]) -> str | None:

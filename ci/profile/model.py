@@ -113,6 +113,9 @@ class AppProfile:
     backend: BackendProfile
     frontend: FrontendProfile
     config_file: str = ""  # pipeline.toml when the repository has one
+    # pipeline.toml's [load-test] and [lighthouse] tables as written: the performance gates'
+    # settings that `ci`, `release`, `load-test` and `lighthouse` start from.
+    gate_settings: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def lock_files(self) -> tuple[str, str]:
@@ -136,6 +139,7 @@ def profile_of(data: dict[str, Any]) -> AppProfile:
         backend=BackendProfile(**_founds(data["backend"])),
         frontend=FrontendProfile(**_founds(data["frontend"])),
         config_file=data.get("config_file", ""),
+        gate_settings=data.get("gate_settings", {}),
     )
 
 

@@ -1,4 +1,4 @@
-"""What `plan` prints: the profile, each value with what decided it, then each stage."""
+"""What `plan` prints: the profile, each value with what decided it, each stage, the gates."""
 
 import io
 import json
@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ci import lighthouse_report, load
 from ci.profile import commands, skips
-from ci.profile.model import AppProfile, Found, ImageSource
+from ci.profile.config_file import CONFIG_FILE
+from ci.profile.model import DEFAULT, AppProfile, Found, ImageSource
 
 MIGRATE = commands.MIGRATE_COMMAND
 
@@ -88,6 +90,49 @@ def stages(profile: AppProfile) -> list[PlannedStage]:
     return [*([PlannedStage("lint: backend", skipped=reason)] if reason else []), *planned]
 
 
+@dataclass(frozen=True)
+class GateSetting:
+    """A performance gate's setting as `ci` runs the gate, and what set it; or why it is skipped."""
+
+    gate: str  # load-test or lighthouse
+    setting: str = ""  # its key in the gate's table of pipeline.toml
+    value: float = 0
+    unit: str = ""  # "" for a score, a count or a share of main's figure
+    set_by: str = ""
+    skipped: str = ""
+
+
+# Each performance gate's settings: their defaults and units, by the name of its function.
+GATE_DEFAULTS = {
+    "load-test": (load.DEFAULTS, load.UNITS),
+    "lighthouse": (lighthouse_report.DEFAULTS, lighthouse_report.UNITS),
+}
+
+GATES_NOTE = (
+    "Performance gates: `ci` runs them on main before a release, and on a pull request "
+    "given --performance; `load-test` and `lighthouse` run one (their flags win over these)"
+)
+
+
+def gate_settings(profile: AppProfile) -> list[GateSetting]:
+    """Every setting of each performance gate, as pipeline.toml sets it or by default.
+
+    A gate that cannot run for this profile has one row saying why instead.
+    """
+    rows = []
+    for gate, (defaults, units) in GATE_DEFAULTS.items():
+        reason = skips.load_test(profile) if gate == "load-test" else None
+        if reason:
+            rows.append(GateSetting(gate, skipped=reason))
+            continue
+        written = profile.gate_settings.get(gate, {})
+        for name, default in defaults.items():
+            key = name.replace("_", "-")
+            set_by = f"{CONFIG_FILE} [{gate}]" if key in written else DEFAULT
+            rows.append(GateSetting(gate, key, written.get(key, default), units[name], set_by))
+    return rows
+
+
 def _end_to_end(profile: AppProfile) -> PlannedStage:
     """The suite, after what the backend service runs to start, and what the stack serves."""
     suite = commands.end_to_end(profile.frontend, "quick")
@@ -148,13 +193,17 @@ def _optional(name: str, command: list[str] | None, why: str, reason: str | None
 
 
 def as_json(profile: AppProfile) -> str:
-    """The profile and the stages as JSON: {"profile": {...}, "stages": [...]}."""
-    data = {"profile": profile.as_dict(), "stages": [asdict(s) for s in stages(profile)]}
+    """The profile, the stages and the gates as JSON: {"profile", "stages", "gates"}."""
+    data = {
+        "profile": profile.as_dict(),
+        "stages": [asdict(s) for s in stages(profile)],
+        "gates": [asdict(g) for g in gate_settings(profile)],
+    }
     return json.dumps(data, indent=2)
 
 
 def as_text(profile: AppProfile) -> str:
-    """The profile as a table (value, decided by), then each stage's commands and why."""
+    """The profile as a table (value, decided by), each stage's commands and why, the gates."""
     found = Table("Part", "Setting", "Value", "Decided by", box=box.SIMPLE_HEAD, pad_edge=False)
     for part, values in (("backend", profile.backend), ("frontend", profile.frontend)):
         for name, value in vars(values).items():
@@ -164,8 +213,20 @@ def as_text(profile: AppProfile) -> str:
     for stage in stages(profile):
         runs = "\n".join(shlex.join(c) for c in stage.commands) or "skipped"
         planned.add_row(*map(escape, (stage.name, runs, stage.skipped or stage.why)))
+    gates = Table("Gate", "Setting", "Value", "Set by", box=box.SIMPLE_HEAD, pad_edge=False)
+    for setting in gate_settings(profile):
+        gates.add_row(*map(escape, _gate_row(setting)))
     config = profile.config_file or "none (pipeline.toml sets what is wrong: see the README)"
-    return "\n\n".join([_render(found), f"Settings file: {config}", _render(planned)])
+    shown = [_render(found), f"Settings file: {config}", _render(planned), GATES_NOTE]
+    return "\n\n".join([*shown, _render(gates)])
+
+
+def _gate_row(setting: GateSetting) -> tuple[str, str, str, str]:
+    """A gate's row in the text: its setting, the value with its unit, what set it."""
+    if setting.skipped:
+        return setting.gate, "skipped", setting.skipped, ""
+    value = f"{setting.value:g} {setting.unit}".rstrip()
+    return setting.gate, setting.setting, value, setting.set_by
 
 
 def _decided_by(value: Found[object]) -> str:

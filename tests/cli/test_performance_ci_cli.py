@@ -3,7 +3,8 @@ and Lighthouse, each run as the repository's pipeline.toml sets it, through the 
 
 Main's runs (`ci` on a push to main, `release --performance`) take the same path after
 the checks (ci/flows/release.py, unit-tested); this shows that the gates run after the
-checks from `ci`, with the repository's settings, and that the run's summary keeps them.
+checks from `ci`, with the repository's settings, that the run's summary keeps them, and
+that `plan` shows those settings beside the defaults.
 """
 
 import secrets
@@ -50,6 +51,15 @@ def test_a_pull_request_asked_for_performance_runs_the_gates_after_the_checks_as
     dagger_cli: DaggerCli, tmp_path: Path
 ) -> None:
     checkout = checkout_copy(tmp_path / "checkout", {"pipeline.toml": PIPELINE_TOML})
+    planned = dagger_cli.run("dagger call plan", checkout)
+    assert planned.returncode == 0, readable(planned.stderr)[-6000:]
+    rows = [" ".join(line.split()) for line in planned.stdout.splitlines()]
+    assert "load-test users 6 pipeline.toml [load-test]" in rows
+    assert "load-test checkout-ms 9000 ms pipeline.toml [load-test]" in rows
+    assert "load-test error-rate 1 % default" in rows
+    assert "lighthouse runs 1 pipeline.toml [lighthouse]" in rows
+    assert "lighthouse accessibility 90 default" in rows
+
     event = f"--event=pull_request --revision={secrets.token_hex(20)}"
     done = dagger_cli.run(
         f"dagger call ci {event} --git-ref=refs/pull/9/merge --performance", checkout
