@@ -138,8 +138,8 @@ def profile_of(data: dict[str, Any]) -> AppProfile:
     return AppProfile(
         backend=BackendProfile(**_founds(data["backend"])),
         frontend=FrontendProfile(**_founds(data["frontend"])),
-        config_file=data.get("config_file", ""),
-        gate_settings=data.get("gate_settings", {}),
+        config_file=data["config_file"],
+        gate_settings=data["gate_settings"],
     )
 
 

@@ -225,7 +225,7 @@ def _gate_row(setting: GateSetting) -> tuple[str, str, str, str]:
     """A gate's row in the text: its setting, the value with its unit, what set it."""
     if setting.skipped:
         return setting.gate, "skipped", setting.skipped, ""
-    value = f"{setting.value:g} {setting.unit}".rstrip()
+    value = " ".join(filter(None, (f"{setting.value:g}", setting.unit)))
     return setting.gate, setting.setting, value, setting.set_by
 
 
