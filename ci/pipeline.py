@@ -102,7 +102,8 @@ from ci.stages import (
 from ci.stages.common import reports_of, with_exit_code
 from ci.stages.pipeline_code import pipeline_code_lint
 from ci.stages.smoke import SmokeTest
-from ci.targets import RegistryLogin, compose_host
+from ci.supply_chain import Registry
+from ci.targets import compose_host
 
 SuiteArg = Annotated[Suite, Doc("quick: the @quick specs, for pull requests; full: all")]
 PlatformsArg = Annotated[
@@ -1387,7 +1388,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: RegistryLogin | None,
+        login: Registry | None,
         transport: signing.Transport,
     ) -> None:
         """Refuse images not signed with `target`'s key, before the host is touched."""
@@ -1397,12 +1398,9 @@ class Pipeline:
                 f"{target.signing_key} is not in the repository: add the cosign public key."
             )
         verifier = signing.Verifier(self.source.file(target.signing_key), "", "").checked()
-        registry = None
-        if login is not None:
-            registry = supply_chain.Registry(login.host, login.username, login.password)
         for image in images:
             try:
-                await supply_chain.verified(image, verifier, registry, transport)
+                await supply_chain.verified(image, verifier, login, transport)
             except PipelineError as exc:
                 raise PipelineError(
                     f"{target.name} takes only signed images and {image} did not verify, so "
@@ -1413,7 +1411,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: RegistryLogin | None,
+        login: Registry | None,
         db: dagger.Directory | None,
         db_repository: str | None,
     ) -> None:
@@ -1430,7 +1428,7 @@ class Pipeline:
         self,
         target: environments.Target,
         images: list[str],
-        login: RegistryLogin | None,
+        login: Registry | None,
         locks: dagger.Directory,
         db: dagger.Directory | None,
         db_repository: str | None,

@@ -150,7 +150,7 @@ def _labelled(target: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Registry:
-    """Who cosign and the engine are at the registry images are signed in."""
+    """Credentials at a registry: what cosign, the engine and a deploy host log in with."""
 
     host: str
     username: str
@@ -161,13 +161,13 @@ class Registry:
         config = signing.registry_auth(self.host, self.username, await self.password.plaintext())
         return dag.set_secret(f"registry-auth-{uuid.uuid4().hex}", config)
 
-    def pulled(self, reference: str, platform: str) -> dagger.Container:
-        """The published image of `platform` at `reference`, pulled by the engine."""
-        return (
-            dag.container(platform=dagger.Platform(platform))
-            .with_registry_auth(self.host, self.username, self.password)
-            .from_(reference)
-        )
+
+def pulled_image(reference: str, platform: str, registry: Registry | None) -> dagger.Container:
+    """The image of `platform` at `reference`, pulled by the engine (anonymously: None)."""
+    base = dag.container(platform=dagger.Platform(platform))
+    if registry is not None:
+        base = base.with_registry_auth(registry.host, registry.username, registry.password)
+    return base.from_(reference)
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ async def signed(
         done = signing.signed(cosign, reference, keyless, transport)
         for platform in platforms:
             name = image_name(reference.rsplit("/", 1)[-1].split("@")[0], platform)
-            spdx = sbom.image_sboms(registry.pulled(reference, platform), name).file(
+            spdx = sbom.image_sboms(pulled_image(reference, platform, registry), name).file(
                 f"{name}.spdx.json"
             )
             done = signing.attested(done, reference, spdx, name, keyless, transport)

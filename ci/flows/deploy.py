@@ -23,7 +23,8 @@ from ci.migration_report import MigrationCheck
 from ci.publishing import deploy_tag, digest_host, registry_host
 from ci.rollout import checked_digest, new_release
 from ci.stages import signing
-from ci.targets import AppSecrets, RegistryLogin, ReleaseHost
+from ci.supply_chain import Registry
+from ci.targets import AppSecrets, ReleaseHost
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,12 @@ PushImages = Callable[
 ]
 # Refuses images the environment does not take: (target, images, login, transport).
 SignaturesCheck = Callable[
-    [environments.Target, list[str], RegistryLogin | None, signing.Transport], Awaitable[None]
+    [environments.Target, list[str], Registry | None, signing.Transport], Awaitable[None]
 ]
 # Refuses images that fail the vulnerability gate: (target, images, login).
-GateCheck = Callable[[environments.Target, list[str], RegistryLogin | None], Awaitable[None]]
+GateCheck = Callable[[environments.Target, list[str], Registry | None], Awaitable[None]]
 # Lints the new backend's migrations against the running release's: (host, image, login, reason).
-MigrationsCheck = Callable[[ReleaseHost, str, RegistryLogin | None, str], Awaitable[MigrationCheck]]
+MigrationsCheck = Callable[[ReleaseHost, str, Registry | None, str], Awaitable[MigrationCheck]]
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,11 @@ def transport_to(
 
 def registry_login(
     images: list[str], username: str, password: dagger.Secret | None
-) -> RegistryLogin | None:
+) -> Registry | None:
     """How a host pulls `images` from their registry, or None to pull anonymously."""
     if password is None:
         return None
-    return RegistryLogin(digest_host(images[0]), username, password)
+    return Registry(digest_host(images[0]), username, password)
 
 
 async def published_checkout(
@@ -186,7 +187,7 @@ async def published_checkout(
     what = f"commit {commit}" if tag == commit else "commit unknown: give --commit"
     line = f"Published this checkout ({what}) to {target.registry} as {tag}"
     if signer is not None:
-        registry = supply_chain.Registry(registry_host(target.registry), username, password)
+        registry = Registry(registry_host(target.registry), username, password)
         await supply_chain.signed(published.digests, [target.platform], registry, signer, transport)
         line += ", signed with the environment's COSIGN_KEY"
     return published.backend, published.frontend, f"{line}.\n"

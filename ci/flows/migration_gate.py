@@ -15,14 +15,14 @@ from ci.errors import PipelineError
 from ci.migration_report import LintReport, MigrationCheck, listed, verdict
 from ci.report import failure_text
 from ci.stages import migration_lint, postgres
-from ci.targets import RegistryLogin, ReleaseHost
-from ci.targets.compose_host import pulled_image
+from ci.supply_chain import Registry, pulled_image
+from ci.targets import ReleaseHost
 
 
 async def migrations_checked(
     host: ReleaseHost,
     backend_image: str,
-    login: RegistryLogin | None,
+    login: Registry | None,
     reason: str,
     *,
     python_version: str,

@@ -19,7 +19,8 @@ from ci.errors import PipelineError
 from ci.events import Decision, Watch
 from ci.flows.deploy import registry_login
 from ci.report import require_passed
-from ci.targets import RegistryLogin, ReleaseHost
+from ci.supply_chain import Registry
+from ci.targets import ReleaseHost
 
 # One check of one environment: env -> its table, or a PipelineError saying what failed.
 EnvCheck = Callable[[Environment], Awaitable[str]]
@@ -54,7 +55,7 @@ async def watched(decision: Decision, checks: WatchChecks) -> str:
 async def running_gated(
     host: ReleaseHost,
     password: dagger.Secret | None,
-    gate: Callable[[list[str], RegistryLogin | None], Awaitable[str]],
+    gate: Callable[[list[str], Registry | None], Awaitable[str]],
 ) -> str:
     """`gate` (the vulnerability gate) on the images `host` runs now, pulled with `password`.
 

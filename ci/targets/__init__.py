@@ -12,6 +12,7 @@ import dagger
 
 from ci import rollout
 from ci.environments import Target
+from ci.supply_chain import Registry
 
 
 @dataclass(frozen=True)
@@ -22,23 +23,12 @@ class AppSecrets:
     secret_key: dagger.Secret
 
 
-@dataclass(frozen=True)
-class RegistryLogin:
-    """Credentials the host pulls the images with (`docker login --password-stdin`)."""
-
-    host: str
-    username: str
-    password: dagger.Secret
-
-
 class ReleaseHost(Protocol):
     """An environment's place to run releases; every failure raises one sentence."""
 
     target: Target
 
-    async def send(
-        self, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
-    ) -> None:
+    async def send(self, release: rollout.Release, app: AppSecrets, login: Registry | None) -> None:
         """Put `release` there with the app's secrets, nothing started (pull with `login`)."""
 
     async def roll_out(self, release: rollout.Release) -> str:

@@ -20,7 +20,8 @@ from ci.layout import PIPELINE_SCRIPTS
 from ci.report import tail
 from ci.stages import ssh
 from ci.stages.smoke import SmokeResult
-from ci.targets import AppSecrets, RegistryLogin
+from ci.supply_chain import Registry, pulled_image
+from ci.targets import AppSecrets
 from ci.versions import nginx_image
 
 RELEASE_DIR = "/release"
@@ -70,9 +71,7 @@ class Host:
         )
         return await self.run(script, client)
 
-    async def send(
-        self, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
-    ) -> None:
+    async def send(self, release: rollout.Release, app: AppSecrets, login: Registry | None) -> None:
         """Write releases/ID on the host: compose.yaml, release.json and secrets.env (0600)."""
         code, output = await self.result(release_upload(self, release, app, login))
         if code != 0:
@@ -194,7 +193,7 @@ class Host:
 
 
 def release_upload(
-    host: Host, release: rollout.Release, app: AppSecrets, login: RegistryLogin | None
+    host: Host, release: rollout.Release, app: AppSecrets, login: Registry | None
 ) -> dagger.Container:
     """The command that sends a release (and logs the host in to the registry, if asked)."""
     target = host.target
@@ -244,22 +243,12 @@ def with_smoke_tables(output: str) -> str:
     return _SMOKE_LINE.sub(table, output)
 
 
-def pulled(
-    images: list[str], platform: str, login: RegistryLogin | None
-) -> dict[str, dagger.Container]:
+def pulled(images: list[str], platform: str, login: Registry | None) -> dict[str, dagger.Container]:
     """The backend and frontend images for `platform` as the host pulls them, by scan name."""
     names = [f"{kind}-{platform.replace('/', '-')}" for kind in ("backend", "frontend")]
     return {
         name: pulled_image(ref, platform, login) for name, ref in zip(names, images, strict=True)
     }
-
-
-def pulled_image(ref: str, platform: str, login: RegistryLogin | None) -> dagger.Container:
-    """The image `ref` for `platform` as the host pulls it."""
-    base = dag.container(platform=dagger.Platform(platform))
-    if login is not None:
-        base = base.with_registry_auth(login.host, login.username, login.password)
-    return base.from_(ref)
 
 
 def _locked_error(host: Host, what: str, output: str) -> PipelineError:

@@ -5,7 +5,8 @@ from dagger import dag
 from ci import rollout, versions
 from ci.environments import SmokeSettings, Target
 from ci.stages import notify, smoke, ssh
-from ci.targets import AppSecrets, RegistryLogin, compose_host
+from ci.supply_chain import Registry
+from ci.targets import AppSecrets, compose_host
 from tests.support import plan
 
 DIGEST = "sha256:" + "cd" * 32
@@ -29,7 +30,7 @@ def upload(canary: str) -> object:
         dag.set_secret("database-url", f"postgres://u:{canary}@db/shop"),
         dag.set_secret("secret-key", f"django-{canary}"),
     )
-    login = RegistryLogin("registry.example.com", "ci", dag.set_secret("pw", canary))
+    login = Registry("registry.example.com", "ci", dag.set_secret("pw", canary))
     release = rollout.new_release(
         TARGET, f"r.example.com/b@{DIGEST}", f"r.example.com/f@{DIGEST}", "abc", "ci", ""
     )
