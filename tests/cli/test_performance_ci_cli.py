@@ -14,6 +14,7 @@ import pytest
 
 from tests.support import summary
 from tests.support.dagger_cli import DaggerCli, checkout_copy, readable
+from tests.support.summary import CHECKS
 
 pytestmark = pytest.mark.cli
 
@@ -37,14 +38,6 @@ time-to-interactive = 10000
 total-blocking-time = 3000
 regression-threshold = 10
 """
-CHECKS = (
-    "lint",
-    "backend-test",
-    "frontend-test",
-    "migrations-check",
-    "migrations-roundtrip",
-    "end-to-end",
-)
 
 
 def test_a_pull_request_asked_for_performance_runs_the_gates_after_the_checks_as_set(

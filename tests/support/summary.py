@@ -2,6 +2,15 @@
 
 import re
 
+# The reference app's checks, in the order `test` runs them (each a @check function).
+CHECKS = (
+    "lint",
+    "backend-test",
+    "frontend-test",
+    "migrations-check",
+    "migrations-roundtrip",
+    "end-to-end",
+)
 ROW = re.compile(
     r"^ ?(?P<stage>\S.*?)\s{2,}(?P<result>PASS|FAIL|SKIP)\s+"
     r"(?P<time>[0-9.]+)s\s+(?P<cached>yes|no)\b",
