@@ -10,7 +10,8 @@ every request. A figure whose request the run did not make is listed as not meas
 
 import csv
 import io
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 
 from ci.budgets import DEFAULT_THRESHOLD, Budget, Measured
 from ci.errors import PipelineError
@@ -147,6 +148,11 @@ class LoadBudgets:
     product_page_ms: float = 200
     checkout_ms: float = 3000
     error_rate: float = 1
+
+    @classmethod
+    def of(cls, settings: Mapping[str, float]) -> "LoadBudgets":
+        """The budgets `settings` (the load test's settled settings) hold, by field name."""
+        return cls(**{f.name: settings[f.name] for f in fields(cls)})
 
     def budgets(self) -> dict[str, Budget]:
         """Each figure's budget by the request it reads; how far it moves run to run (noise)."""

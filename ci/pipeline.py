@@ -486,15 +486,10 @@ class Pipeline:
         planned, run = await self._load_run(env, chosen)
         where = f"-{env.value}" if env.environment else ""
         summaries.hand_over(f"load-test{where}", run, locust.REPORTS_DIR)
-        limits = load.LoadBudgets(
-            chosen["product_list_ms"],
-            chosen["product_page_ms"],
-            chosen["checkout_ms"],
-            chosen["error_rate"],
-        )
         gate = f"load-{self.django_project}{where}"
         threshold = chosen["regression_threshold"]
         main = performance_flow.Baselines(gate, threshold, keep_baseline, commit)
+        limits = load.LoadBudgets.of(chosen)
         return await load_flow.load_tested(run, planned, limits, main, self.python_version)
 
     @function(cache="never")

@@ -238,3 +238,11 @@ def test_the_defaults_are_the_targets_of_the_plans() -> None:
         "error_rate": 1,
         "regression_threshold": 0.2,
     }
+
+
+def test_the_budgets_are_read_from_the_settled_settings_by_name() -> None:
+    settled = DEFAULTS | {"product_page_ms": 450, "checkout_ms": 5000, "error_rate": 0.5}
+    assert LoadBudgets.of(settled) == LoadBudgets(
+        product_list_ms=200, product_page_ms=450, checkout_ms=5000, error_rate=0.5
+    )
+    assert LoadBudgets.of(DEFAULTS) == LoadBudgets()
